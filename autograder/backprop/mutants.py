@@ -1,0 +1,86 @@
+"""What classic mistakes would return, computed in the grader from the reference.
+
+Each function takes the same inputs as the contract function it mimics. A failing student
+output that matches one of these (within tolerance) earns the hint of that mistake's key in
+``questions.HINTS``. Keys are the dict keys used by ``battery.py``.
+"""
+
+import numpy as np
+
+from .reference import ref
+
+
+def with_bias_last(a):
+    return np.hstack([a, np.ones((a.shape[0], 1))])
+
+
+def forward_bias_last(thetas, X, g):
+    a, zs, acts = X, [], [X]
+    for theta in thetas:
+        z = with_bias_last(a) @ theta
+        a = g(z)
+        zs.append(z)
+        acts.append(a)
+    return zs, acts
+
+
+def forward_no_output_activation(thetas, X, g):
+    zs, acts = ref.forward(thetas, X, g)
+    return zs, acts[:-1] + [zs[-1]]
+
+
+def forward_activation_on_input(thetas, X, g):
+    a, zs, acts = g(X), [], [g(X)]
+    for theta in thetas:
+        z = ref.with_bias(a) @ theta
+        a = g(z)
+        zs.append(z)
+        acts.append(a)
+    return zs, acts
+
+
+def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake):
+    """The reference SGD loop with one mistake (see the keys in ``battery.sgd_mistakes``)."""
+    n, losses = X.shape[0], []
+    once = rng.permutation(n) if mistake == "shuffle_once" else None
+    for _ in range(epochs):
+        if mistake == "no_shuffle":
+            order = np.arange(n)
+        elif mistake == "shuffle_once":
+            order = once
+        elif mistake == "shuffle_per_batch":
+            order = None
+        else:
+            order = rng.permutation(n)
+        before = 0.5 * ref.mse(y, ref.predict(thetas, X, g))
+        batch_losses = []
+        stop = n - n % batch_size if mistake == "drops_last_batch" and n % batch_size else n
+        for start in range(0, stop, batch_size):
+            if order is None:
+                batch = rng.permutation(n)[:batch_size]
+            else:
+                batch = order[start : start + batch_size]
+            batch_losses.append(0.5 * ref.mse(y[batch], ref.predict(thetas, X[batch], g)))
+            grads = ref.backprop(thetas, X[batch], y[batch], g, g_prime)
+            thetas = ref.update(thetas, grads, eta)
+        after = ref.mse(y, ref.predict(thetas, X, g))
+        if mistake == "loss_before_epoch":
+            losses.append(before)
+        elif mistake == "loss_without_half":
+            losses.append(after)
+        elif mistake == "loss_of_batches":
+            losses.append(float(np.mean(batch_losses)))
+        else:
+            losses.append(0.5 * after)
+    return thetas, losses
+
+
+SGD_MISTAKES = (
+    "no_shuffle",
+    "shuffle_once",
+    "shuffle_per_batch",
+    "drops_last_batch",
+    "loss_before_epoch",
+    "loss_without_half",
+    "loss_of_batches",
+)

@@ -1,0 +1,233 @@
+"""Checks: one call of a student function and how its outcome is judged.
+
+An assignment describes what it grades as ``Question``s, each a list of ``Check``s. The engine
+runs each check's ``Call`` in the worker and hands the ``Outcome`` to the check's ``judge``,
+which returns a ``Verdict``. ``expect`` makes the usual judge: validate what came back
+(type, float64, exact shape, finite) against the expected value, compare it, make sure the
+inputs were not modified, and on a failure name the known mistake it matches.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import wire
+from .runner import Call, Outcome
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    message: str = ""  # for a failure: what went wrong, expected vs got
+    mistake: str = ""  # key of a recognised mistake, if any
+    data: dict = field(default_factory=dict)  # plain data for figures
+
+
+@dataclass
+class Check:
+    """``name`` says what is checked, in words shown to the student (never the code)."""
+
+    name: str
+    call: Call
+    judge: Callable[[Outcome], Verdict]
+    timeout: float = 2.0
+    weight: float = 1.0
+
+
+@dataclass
+class Question:
+    id: str
+    title: str
+    points: float
+    slide: str
+    checks: list
+
+
+# --- describing values ---
+
+
+def show(value, limit=6):
+    """A short text of a value for feedback: arrays are summarised, not dumped."""
+    if isinstance(value, np.ndarray):
+        if value.size <= limit:
+            body = np.array2string(value, precision=6, separator=", ").replace("\n", "")
+            return f"{body} (shape {value.shape})"
+        return f"array of shape {value.shape}, first values {show(value.ravel()[:3])[:-12]}"
+    if isinstance(value, (list, tuple)):
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        inner = ", ".join(show(v, limit) for v in value[:4])
+        more = ", ..." if len(value) > 4 else ""
+        return f"{opening}{inner}{more}{closing}"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    return repr(value)[:120]
+
+
+def kind_of(value):
+    if isinstance(value, wire.Bad):
+        return value.what
+    if isinstance(value, np.ndarray):
+        return f"a {value.dtype} array of shape {value.shape}"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+# --- validation and comparison ---
+
+
+def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True):
+    """Why ``got`` does not match ``expected``, or "" when it does.
+
+    ``expected`` is built by the trusted reference: an ndarray (float64), a float, an int,
+    a bool, or a list/tuple of those. ``got`` is decoded worker data. The structure must
+    match exactly: a float64 ndarray where one is expected, with the exact shape, finite.
+    """
+    where = f" at {path}" if path else ""
+    if isinstance(expected, np.ndarray):
+        if not isinstance(got, np.ndarray):
+            return f"expected a float64 array of shape {expected.shape}{where}, got {kind_of(got)}"
+        if got.dtype != expected.dtype:
+            return f"expected dtype {expected.dtype}{where}, got {got.dtype}"
+        if got.shape != expected.shape:
+            return f"expected shape {expected.shape}{where}, got {got.shape}"
+        if got.dtype.kind == "f" and not np.all(np.isfinite(got)):
+            return f"got non-finite values (nan or inf){where}"
+        if values and not np.allclose(got, expected, rtol=rtol, atol=atol):
+            index = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+            at = f"{path}[{', '.join(map(str, index))}]"
+            return (
+                f"wrong values: at {at} expected {expected[index]:.10g}, got {got[index]:.10g}"
+                f"; expected {show(expected)}, got {show(got)}"
+            )
+        return ""
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(got, (list, tuple)):
+            return f"expected a list of {len(expected)} items{where}, got {kind_of(got)}"
+        if len(got) != len(expected):
+            return f"expected {len(expected)} items{where}, got {len(got)}"
+        for i, (e, g) in enumerate(zip(expected, got)):
+            problem = mismatch(e, g, f"{path}[{i}]", rtol, atol, values)
+            if problem:
+                return problem
+        return ""
+    if isinstance(expected, bool):
+        return "" if got is expected else f"expected {expected}{where}, got {show(got)}"
+    if isinstance(expected, (float, int)):
+        ok_type = type(got) in (float, int) or isinstance(got, (np.floating, np.integer))
+        if not ok_type:
+            return f"expected a number{where}, got {kind_of(got)}"
+        if not np.isfinite(got):
+            return f"got a non-finite number ({got}){where}"
+        if values and not np.isclose(float(got), float(expected), rtol=rtol, atol=atol):
+            return f"expected {expected:.10g}{where}, got {float(got):.10g}"
+        return ""
+    raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
+
+
+def modified_inputs(sent, after):
+    """Names (positions) of array arguments that came back different from what was sent."""
+    changed = []
+
+    def walk(a, b, path):
+        if isinstance(a, np.ndarray):
+            if not (isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)):
+                changed.append(path)
+        elif isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                walk(x, y, f"{path}[{i}]")
+
+    for i, (a, b) in enumerate(zip(sent, after or [])):
+        walk(a, b, f"argument {i + 1}")
+    return changed
+
+
+def failure_of(outcome, fn):
+    """The verdict for an outcome that is not a normal return, or None when it is one."""
+    if outcome.kind == "ok":
+        return None
+    if outcome.kind == "missing":
+        return Verdict(False, f"`{fn}` is not defined in your backprop.py", "missing_function")
+    if outcome.kind == "error":
+        error = outcome.error or {}
+        kind, text = error.get("type", "Exception"), error.get("message", "")
+        line = f" (line {error['line']})" if error.get("line") else ""
+        if kind == "NotImplementedError":
+            return Verdict(False, f"`{fn}` is not implemented yet", "not_implemented")
+        if outcome.detail == "import":
+            return Verdict(False, f"your backprop.py could not be imported: {kind}: {text}{line}")
+        return Verdict(False, f"`{fn}` raised {kind}: {text}{line}")
+    if outcome.kind == "timeout":
+        return Verdict(False, f"`{fn}` did not finish in time ({outcome.detail})", "timeout")
+    if outcome.kind == "not_run":
+        return Verdict(False, outcome.detail or "not run: the submission's time budget ran out")
+    return Verdict(False, f"the call to `{fn}` failed: {outcome.detail}", "crashed")
+
+
+def expect(
+    expected,
+    fn,
+    mistakes=None,
+    rtol=1e-7,
+    atol=1e-10,
+    sent=(),
+    no_warnings=False,
+    data=None,
+    error_hints=None,
+):
+    """A judge comparing a call's return value with ``expected``.
+
+    Parameters
+    ----------
+    expected : value computed by the reference
+    fn : str, the student function's name (for messages)
+    mistakes : dict of key -> value, optional
+        What the output would be under each known mistake; a failing output close to one
+        of these gets that mistake's key (and so its hint).
+    sent : tuple
+        The arguments as sent, to detect functions that modify their inputs.
+    no_warnings : bool
+        Fail when the call emitted a warning (e.g. overflow in exp).
+    data : callable, optional
+        ``data(value) -> dict`` of plain data kept for figures when the call returned.
+    error_hints : dict of str -> str, optional
+        Mistake keys for exceptions whose message contains the given text (e.g. a
+        broadcasting error that betrays a shape mistake).
+    """
+
+    def judge(outcome):
+        failed = failure_of(outcome, fn)
+        if failed:
+            if outcome.kind == "error" and not failed.mistake:
+                text = str((outcome.error or {}).get("message", ""))
+                failed.mistake = next((k for s, k in (error_hints or {}).items() if s in text), "")
+            return failed
+        value = outcome.value
+        extra = data(value) if data else {}
+        problem = mismatch(expected, value, rtol=rtol, atol=atol)
+        if problem:
+            return Verdict(False, problem, match_mistake(value, mistakes, rtol, atol), extra)
+        changed = modified_inputs(sent, outcome.args_after)
+        if changed:
+            message = f"`{fn}` modified its input ({', '.join(changed)}); return a new array"
+            return Verdict(False, message, "modifies_input", extra)
+        if no_warnings and outcome.warnings:
+            return Verdict(False, f"`{fn}` warned: {outcome.warnings[0]}", "warning", extra)
+        return Verdict(True, data=extra)
+
+    return judge
+
+
+def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
+    for key, wrong in (mistakes or {}).items():
+        if callable(wrong):
+            if wrong(value):
+                return key
+            continue
+        try:
+            if not mismatch(wrong, value, rtol=rtol, atol=atol):
+                return key
+        except (TypeError, ValueError):
+            continue
+    return ""

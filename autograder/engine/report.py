@@ -1,0 +1,236 @@
+"""Write grading results: the gradebook CSV, Gradescope's results.json, student feedback.
+
+Everything here is a pure function of the result dicts from ``grade.py`` (timings are left
+out), so grading the same submissions twice writes the same bytes.
+"""
+
+import csv
+import io
+import json
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+from . import svg
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+def _points(x):
+    return f"{x:g}"
+
+
+def csv_text(results):
+    """One row per submission: submission, score, max_score, then one column per question."""
+    ids = [q["id"] for q in results[0]["questions"]] if results else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "score", "max_score", *ids, "status"])
+    for r in results:
+        scores = {q["id"]: q["score"] for q in r["questions"]}
+        writer.writerow(
+            [r["submission"], _points(r["score"]), _points(r["max_score"])]
+            + [_points(scores.get(i, 0.0)) for i in ids]
+            + [r["status"]]
+        )
+    return buffer.getvalue()
+
+
+def failure_lines(question):
+    """What a student reads for one question: each check, the first failure in detail."""
+    lines, shown_first, hints = [], False, []
+    for check in question["checks"]:
+        mark = "✓" if check["passed"] else "✗"
+        note = " (not scored)" if check["weight"] == 0 else ""
+        lines.append(f"- {mark} {check['name']}{note}")
+        if not check["passed"] and check["message"] and not shown_first:
+            lines.append(f"  - {check['message']}")
+            shown_first = check["weight"] > 0
+        if check["hint"] and check["hint"] not in hints and not check["passed"]:
+            hints.append(check["hint"])
+    return lines, hints
+
+
+def gradescope_results(result, visibility="after_published"):
+    """Gradescope's results.json for one submission (one test per question)."""
+    tests = []
+    for number, q in enumerate(result["questions"], start=1):
+        lines, hints = failure_lines(q)
+        text = "\n".join(lines + [f"\n**Hint:** {h}" for h in hints])
+        tests.append(
+            {
+                "name": f"{q['id']}: {q['title']}",
+                "number": str(number),
+                "score": q["score"],
+                "max_score": q["points"],
+                "status": "passed" if q["score"] >= q["points"] else "failed",
+                "output": text,
+                "output_format": "md",
+                "tags": [q["slide"]],
+                "visibility": visibility,
+            }
+        )
+    overview = f"Score: {_points(result['score'])} / {_points(result['max_score'])}"
+    if result["problem"]:
+        overview += f"\n\n**Problem with the submission:** {result['problem']}"
+    return {
+        "score": result["score"],
+        "output": overview,
+        "output_format": "md",
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "leaderboard": [],
+        "extra_data": {"submission": result["submission"], "isolation": result["isolation"]},
+    }
+
+
+def feedback_markdown(result):
+    out = [
+        f"# Feedback on `{result['assignment']}` — {result['submission']}",
+        "",
+        f"**Score: {_points(result['score'])} / {_points(result['max_score'])}**",
+        "",
+    ]
+    if result["problem"]:
+        out += [f"**Problem with the submission:** {result['problem']}", ""]
+    out += ["| question | points | slide |", "|---|---|---|"]
+    for q in result["questions"]:
+        out.append(f"| {q['id']} | {_points(q['score'])} / {_points(q['points'])} | {q['slide']} |")
+    for q in result["questions"]:
+        lines, hints = failure_lines(q)
+        out += ["", f"## {q['id']}: {q['title']} — {_points(q['score'])} / {_points(q['points'])}"]
+        out += [f'Slide: "{q["slide"]}"', ""] + lines
+        out += [f"\n> **Hint:** {h}" for h in hints]
+    if result["output"].strip():
+        out += ["", "## What your code printed", "", "```", result["output"].strip()[:4000], "```"]
+    return "\n".join(out) + "\n"
+
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}"
+    ".pass{color:#1a7f37}.fail{color:#cf222e}.hint{background:#fff8c5;padding:.4rem .6rem}"
+    "pre{background:#f6f8fa;padding:.5rem;overflow:auto}.figs svg{margin:.5rem}"
+)
+
+
+def feedback_html(result):
+    e = escape
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>Feedback: {e(result['submission'])}</title><style>{STYLE}</style></head><body>",
+        f"<h1>Feedback on <code>{e(result['assignment'])}</code> — {e(result['submission'])}</h1>",
+        f"<p><strong>Score: {_points(result['score'])} / "
+        f"{_points(result['max_score'])}</strong></p>",
+    ]
+    if result["problem"]:
+        parts.append(f"<p class='fail'><strong>Problem:</strong> {e(result['problem'])}</p>")
+    if result["figures"]:
+        parts.append("<div class='figs'>")
+        parts += [svg.render(f) for f in result["figures"]]
+        parts.append("</div>")
+    parts.append("<table><tr><th>question</th><th>points</th><th>slide</th></tr>")
+    for q in result["questions"]:
+        cls = "pass" if q["score"] >= q["points"] else "fail"
+        parts.append(
+            f"<tr><td><a href='#{e(q['id'])}'>{e(q['id'])}</a></td>"
+            f"<td class='{cls}'>{_points(q['score'])} / {_points(q['points'])}</td>"
+            f"<td>{e(q['slide'])}</td></tr>"
+        )
+    parts.append("</table>")
+    for q in result["questions"]:
+        parts.append(
+            f"<h2 id='{e(q['id'])}'>{e(q['id'])}: {e(q['title'])} — "
+            f"{_points(q['score'])} / {_points(q['points'])}</h2>"
+            f"<p>Slide: “{e(q['slide'])}”</p><ul>"
+        )
+        shown, hints = False, []
+        for c in q["checks"]:
+            cls, mark = ("pass", "✓") if c["passed"] else ("fail", "✗")
+            note = " (not scored)" if c["weight"] == 0 else ""
+            detail = ""
+            if not c["passed"] and c["message"] and not shown:
+                detail, shown = f"<br><code>{e(c['message'])}</code>", c["weight"] > 0
+            parts.append(f"<li class='{cls}'>{mark} {e(c['name'])}{note}{detail}</li>")
+            if c["hint"] and not c["passed"] and c["hint"] not in hints:
+                hints.append(c["hint"])
+        parts.append("</ul>")
+        parts += [f"<p class='hint'><strong>Hint:</strong> {e(h)}</p>" for h in hints]
+    if result["output"].strip():
+        parts.append(
+            f"<h2>What your code printed</h2><pre>{e(result['output'].strip()[:4000])}</pre>"
+        )
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def write_all(results, out, visibility="after_published"):
+    """Write grades.csv, results/<id>.json and feedback/<id>.{md,html} under ``out``."""
+    out = Path(out)
+    for sub in ("results", "feedback"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    (out / "grades.csv").write_text(csv_text(results), encoding="utf-8")
+    for r in results:
+        sid = r["submission"]
+        data = gradescope_results(r, visibility)
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        (out / "results" / f"{sid}.json").write_text(text, encoding="utf-8")
+        (out / "feedback" / f"{sid}.md").write_text(feedback_markdown(r), encoding="utf-8")
+        (out / "feedback" / f"{sid}.html").write_text(feedback_html(r), encoding="utf-8")
+
+
+def summary(results, seconds=None, jobs=1):
+    """The instructor's end-of-run summary, as text."""
+    if not results:
+        return "No submissions found."
+    n = len(results)
+    max_score = results[0]["max_score"]
+    scores = sorted(r["score"] for r in results)
+    lines = [
+        f"Graded {n} submission{'s' * (n != 1)} ({results[0]['assignment']}, "
+        f"isolation: {results[0]['isolation']}).",
+        f"Score: mean {sum(scores) / n:.2f} / {_points(max_score)}, median "
+        f"{scores[n // 2]:g}, min {scores[0]:g}, max {scores[-1]:g}; "
+        f"full marks: {sum(s >= max_score for s in scores)}.",
+    ]
+    if seconds is not None:
+        lines.append(f"Time: {seconds:.1f} s with {jobs} job(s), {n / seconds:.2f} submissions/s.")
+    lines += ["", f"{'question':28} {'points':>6} {'mean':>6} {'full':>5} {'zero':>5}"]
+    for i, q in enumerate(results[0]["questions"]):
+        got = [r["questions"][i]["score"] for r in results]
+        full = sum(g >= q["points"] for g in got)
+        zero = sum(g == 0 for g in got)
+        lines.append(f"{q['id']:28} {q['points']:6g} {sum(got) / n:6.2f} {full:5d} {zero:5d}")
+    kinds = Counter(r["status"] for r in results if r["status"] != "graded")
+    mistakes = Counter(
+        c["mistake"]
+        for r in results
+        for q in r["questions"]
+        for c in q["checks"]
+        if c["mistake"] and not c["passed"]
+    )
+    if kinds:
+        lines += [
+            "",
+            "Submissions not graded normally: "
+            + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())),
+        ]
+    if mistakes:
+        common = ", ".join(f"{k} ({v})" for k, v in mistakes.most_common(8))
+        lines += ["", f"Failures by kind (checks): {common}"]
+    return "\n".join(lines)
+
+
+def table(results):
+    """A compact per-submission table for the terminal."""
+    if not results:
+        return ""
+    width = max(10, max(len(r["submission"]) for r in results))
+    lines = [f"{'submission':{width}} {'score':>11}  status / problem"]
+    for r in results:
+        score = f"{_points(r['score'])}/{_points(r['max_score'])}"
+        lines.append(
+            f"{r['submission']:{width}} {score:>11}  {r['status']} {r['problem'][:60]}".rstrip()
+        )
+    return "\n".join(lines)

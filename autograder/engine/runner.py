@@ -1,0 +1,315 @@
+"""The trusted side of a worker: start it, ask for calls, answer its helper requests.
+
+Whatever the worker sends is treated as data from an adversary: messages are size-capped,
+decoded without pickle (wire.py), and every read and write has a deadline. A worker that
+hangs, crashes, floods or lies costs the call it was in, nothing more; ``WorkerSession``
+then starts a fresh one for the next call.
+"""
+
+import os
+import select
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import wire
+
+MAX_MESSAGE = 64 << 20
+LOG_CAP = 16 << 10
+
+
+@dataclass
+class Call:
+    """One call of a student function. ``proxies`` are answered by the grader."""
+
+    fn: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    proxies: tuple = ()
+
+
+@dataclass
+class Outcome:
+    """What came back from one call, as the grader saw it.
+
+    ``kind`` is one of: ok, error (the function raised), missing (no such function),
+    timeout, crashed (the worker died), invalid (it sent something that is not a message),
+    not_run (the submission's time budget ran out before the call).
+    """
+
+    kind: str
+    value: Any = None
+    args_after: Any = None
+    kwargs_after: Any = None
+    error: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+    detail: str = ""
+
+
+class _Log:
+    """Drains a pipe in a thread, keeping the first ``cap`` bytes and counting the rest."""
+
+    def __init__(self, stream, cap=LOG_CAP):
+        self.cap, self.kept, self.total = cap, bytearray(), 0
+        self.thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _drain(self, stream):
+        fd = stream.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.total += len(chunk)
+            room = self.cap - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+
+    def text(self):
+        text = self.kept.decode("utf-8", "replace")
+        if self.total > self.cap:
+            text += f"\n[... {self.total - self.cap} more bytes of output not kept]"
+        return text
+
+
+def _read_exact_until(fd, deadline):
+    def read_exact(n):
+        chunks, left = [], n
+        while left:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    return read_exact
+
+
+def _write_until(fd, data, deadline):
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+            raise TimeoutError
+        view = view[os.write(fd, view[: 1 << 16]) :]
+
+
+class WorkerSession:
+    """A sequence of calls into one student's module, restarting the worker after a failure.
+
+    Parameters
+    ----------
+    sandbox : autograder.engine.sandbox.Sandbox
+        Makes the worker's command, environment and limits.
+    student_file : pathlib.Path
+        The student's ``backprop.py`` (any name); it is copied, never run in place.
+    functions : dict of str -> callable
+        What the grader may compute for the worker: proxied helpers and functions passed by
+        name (activations). These are trusted implementations and run in this process.
+    """
+
+    def __init__(self, sandbox, student_file, functions, import_timeout=10.0):
+        self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
+        self.import_timeout = import_timeout
+        self.process = self.log = self.box = None
+        self.ready = None  # the worker's "ready" header, or None
+        self.import_failure = None  # Outcome when the module could not be imported
+        self.logs = []
+        self.starts = 0
+
+    # --- life cycle ---
+
+    def start(self):
+        """Start a worker and import the module. Returns True when it is ready for calls."""
+        self.close()
+        self.starts += 1
+        self.box = self.sandbox.prepare(self.student_file)
+        self.process = subprocess.Popen(
+            self.box.argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self.box.cwd,
+            env=self.box.env,
+            preexec_fn=self.box.preexec,
+            start_new_session=True,
+        )
+        os.set_blocking(self.process.stdin.fileno(), False)
+        self.log = _Log(self.process.stderr)
+        deadline = time.monotonic() + self.import_timeout
+        try:
+            header, _ = self._reader(deadline).read()
+        except TimeoutError:
+            self.import_failure = Outcome("timeout", detail="importing the module took too long")
+        except (EOFError, wire.ProtocolError) as error:
+            self.import_failure = Outcome("crashed", detail=self._death(error))
+        else:
+            if header.get("op") == "ready":
+                self.ready = header
+                self.import_failure = None
+                return True
+            error = header.get("error") if isinstance(header.get("error"), dict) else {}
+            self.import_failure = Outcome("error", error=error, detail="import")
+        self.close()
+        return False
+
+    def close(self):
+        if self.process is not None:
+            self.sandbox.kill(self.process, self.box)
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.log.thread.join(timeout=1.0)
+            self.logs.append(self.log.text())
+            self.process.stderr.close()
+            self.sandbox.cleanup(self.box)
+        self.process = self.ready = self.box = None
+
+    def output(self):
+        """Everything the student's code printed, capped per worker."""
+        current = [self.log.text()] if self.process is not None else []
+        return "".join(self.logs + current)
+
+    # --- calls ---
+
+    def call(self, call, timeout):
+        """Run ``call`` in the worker; a worker that times out or dies is replaced.
+
+        A module that failed to import is not tried again: every call gets that failure.
+        """
+        if self.import_failure is not None:
+            return self.import_failure
+        if self.ready is None and not self.start():
+            return self.import_failure
+        deadline = time.monotonic() + timeout
+        # Only the helpers of this call, and the functions it passes by name, are served:
+        # a worker asking for anything else (say, the function under test) is refused.
+        allowed = (set(call.proxies) | _fn_names((call.args, call.kwargs))) & set(self.functions)
+        buffers = []
+        header = {
+            "op": "call",
+            "fn": call.fn,
+            "args": wire.encode(list(call.args), buffers),
+            "kwargs": wire.encode(dict(call.kwargs), buffers),
+            "proxies": list(call.proxies),
+            "names": sorted(allowed - set(call.proxies)),
+        }
+        try:
+            self._send(header, buffers, deadline)
+            return self._await_result(allowed, deadline)
+        except TimeoutError:
+            outcome = Outcome("timeout", detail=f"no answer within {timeout:g} s")
+        except (EOFError, BrokenPipeError, wire.ProtocolError) as error:
+            outcome = Outcome("crashed", detail=self._death(error))
+        self.close()
+        return outcome
+
+    def _send(self, header, buffers, deadline):
+        _write_until(self.process.stdin.fileno(), wire.frame(header, buffers), deadline)
+
+    def _reader(self, deadline):
+        return wire.Reader(_read_exact_until(self.process.stdout.fileno(), deadline), MAX_MESSAGE)
+
+    def _await_result(self, allowed, deadline):
+        reader = self._reader(deadline)
+        while True:
+            header, buffers = reader.read()
+            op = header.get("op")
+            if op == "helper":
+                self._serve_helper(allowed, header, buffers, deadline)
+                continue
+            if op == "result":
+                return Outcome(
+                    "ok",
+                    value=wire.decode(header.get("value"), buffers),
+                    args_after=wire.decode(header.get("args_after"), buffers),
+                    kwargs_after=wire.decode(header.get("kwargs_after"), buffers),
+                    warnings=[str(w)[:200] for w in header.get("warnings", [])][:5],
+                    seconds=float(header.get("seconds", 0.0)),
+                )
+            if op == "error":
+                error = header.get("error")
+                return Outcome("error", error=error if isinstance(error, dict) else {})
+            if op == "missing":
+                return Outcome("missing")
+            raise wire.ProtocolError(f"unexpected message {str(op)[:40]!r}")
+
+    def _serve_helper(self, allowed, header, buffers, deadline):
+        name = header.get("fn")
+        function = self.functions.get(name) if name in allowed else None
+        try:
+            if function is None:
+                raise ValueError(f"{str(name)[:40]} is not available to your code here")
+            args = _resolve(wire.decode(header.get("args"), buffers), self.functions)
+            kwargs = _resolve(wire.decode(header.get("kwargs"), buffers), self.functions)
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise ValueError("malformed arguments")
+            with np.errstate(all="ignore"):
+                value = function(*args, **kwargs)
+            reply, values = {"op": "helper_result"}, value
+        except Exception as error:  # the student's arguments made the helper fail
+            message = f"{name}() could not run on the arguments it was given: {error}"
+            reply, values = {"op": "helper_error", "message": message[:500]}, None
+        out = []
+        if values is not None:
+            reply["value"] = wire.encode(values, out, _name_of(self.functions))
+        self._send(reply, out, deadline)
+
+    def _death(self, error):
+        code = self.process.poll() if self.process else None
+        if code is None and self.process is not None:
+            try:
+                code = self.process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                code = None
+        reason = self.sandbox.describe_exit(code) if code is not None else "stopped answering"
+        if isinstance(error, wire.ProtocolError):
+            return f"it sent something that is not a valid answer ({error})"
+        return reason
+
+
+def _fn_names(value):
+    """Names of the FnRefs anywhere in ``value``."""
+    if isinstance(value, wire.FnRef):
+        return {value.name}
+    if isinstance(value, (list, tuple)):
+        return set().union(*map(_fn_names, value)) if value else set()
+    if isinstance(value, dict):
+        return _fn_names(list(value.values()))
+    return set()
+
+
+def _name_of(functions):
+    names = {id(f): n for n, f in functions.items()}
+    return lambda f: names.get(id(f))
+
+
+def _resolve(value, functions):
+    """Replace FnRefs by the grader's own functions; refuse anything that is not data."""
+    if isinstance(value, wire.FnRef):
+        if value.name not in functions:
+            raise ValueError(f"{value.name} cannot be passed here")
+        return functions[value.name]
+    if isinstance(value, (wire.RngRef, wire.Bad)):
+        raise ValueError(f"{value!r} cannot be passed to a helper")
+    if type(value) is list:
+        return [_resolve(v, functions) for v in value]
+    if type(value) is tuple:
+        return tuple(_resolve(v, functions) for v in value)
+    if type(value) is dict:
+        return {k: _resolve(v, functions) for k, v in value.items()}
+    return value

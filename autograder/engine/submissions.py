@@ -1,0 +1,137 @@
+"""Find the submissions in a folder (an LMS bulk download, unpacked or not).
+
+Each entry of the folder is one student: ``<id>.py``, a folder ``<id>/`` or ``<id>.zip`` with
+the required file somewhere inside. A path that is itself one submission (a ``.py``, a
+``.zip``, or a folder with the required file at its top) is graded alone. Zips are read, not
+extracted: only the required file's bytes are copied out, with a size cap, so a zip bomb or a
+path like ``../../etc`` costs nothing.
+"""
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_BYTES = 2 << 20
+SKIP = {"__MACOSX", ".git", "__pycache__", ".ipynb_checkpoints"}
+
+
+@dataclass
+class Submission:
+    id: str
+    source: str  # the entry it came from, relative to the submissions folder
+    file: Path = None  # the copy of the required file to grade; None when there is none
+    problem: str = ""  # why there is no file
+    identity: dict = field(default_factory=dict)  # who it belongs to, from the LMS's names
+
+
+def safe_id(name):
+    """A file-name-safe id: letters, digits, '.', '_' and '-'."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "submission"
+    return cleaned[:120]
+
+
+def _depth_then_name(path):
+    return (len(path.parts), str(path))
+
+
+def find_in_folder(folder, filename):
+    candidates = [
+        p
+        for p in folder.rglob(filename)
+        if p.is_file() and not p.is_symlink() and not SKIP & set(p.relative_to(folder).parts)
+    ]
+    return min(candidates, key=_depth_then_name) if candidates else None
+
+
+def read_from_zip(path, filename):
+    """The bytes of the shallowest ``filename`` in the zip, or raise ValueError."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and info.filename.replace("\\", "/").rsplit("/", 1)[-1] == filename
+                and not SKIP & set(info.filename.replace("\\", "/").split("/"))
+            ]
+            if not members:
+                raise ValueError(f"the zip holds no {filename}")
+            best = min(members, key=lambda i: (i.filename.count("/"), i.filename))
+            if best.file_size > MAX_FILE_BYTES:
+                raise ValueError(f"{filename} in the zip is larger than {MAX_FILE_BYTES} bytes")
+            with archive.open(best) as stream:
+                data = stream.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise ValueError(f"{filename} in the zip is larger than {MAX_FILE_BYTES} bytes")
+            return data
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        raise ValueError(f"the zip could not be read ({error})") from error
+
+
+def is_single(path, filename):
+    path = Path(path)
+    if path.is_file():
+        return path.suffix in (".py", ".zip")
+    return (path / filename).is_file()
+
+
+def entries(root, filename):
+    """(id, entry path) of each student in ``root``, sorted by name."""
+    root = Path(root)
+    if is_single(root, filename):
+        return [(root.stem if root.is_file() else root.name, root)]
+    found = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name in SKIP or entry.is_symlink():
+            continue
+        if entry.is_dir() or entry.suffix in (".py", ".zip"):
+            found.append((entry.stem if entry.is_file() else entry.name, entry))
+    return found
+
+
+def collect(root, filename, workdir, identify=None):
+    """Every submission under ``root``, its required file copied into ``workdir``.
+
+    ``identify(name) -> (id, identity dict)`` maps an entry name to a student (LMS layouts);
+    by default the id is the entry's name. Ids are made unique with a numeric suffix.
+    """
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    out, seen = [], set()
+    for name, entry in entries(root, filename):
+        sid, identity = identify(name) if identify else (name, {})
+        sid = base = safe_id(sid)
+        n = 1
+        while sid in seen:
+            n += 1
+            sid = f"{base}-{n}"
+        seen.add(sid)
+        source = entry.name if entry != root else entry.name
+        submission = Submission(sid, source, identity=identity)
+        try:
+            data = _read(entry, filename)
+        except ValueError as error:
+            submission.problem = str(error)
+        else:
+            target = workdir / f"{sid}.py"
+            target.write_bytes(data)
+            submission.file = target
+        out.append(submission)
+    return out
+
+
+def _read(entry, filename):
+    if entry.is_file() and entry.suffix == ".zip":
+        return read_from_zip(entry, filename)
+    if entry.is_file():
+        if entry.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError(f"{entry.name} is larger than {MAX_FILE_BYTES} bytes")
+        return entry.read_bytes()
+    found = find_in_folder(entry, filename)
+    if found is None:
+        raise ValueError(f"no {filename} in the folder")
+    if found.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"{filename} is larger than {MAX_FILE_BYTES} bytes")
+    return found.read_bytes()

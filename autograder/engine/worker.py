@@ -1,0 +1,182 @@
+"""The untrusted side: imports one student module and runs the calls the grader asks for.
+
+Run as ``python -I worker.py STUDENT_FILE`` inside the sandbox, with the grader's request
+pipe on fd 0 and its reply pipe on fd 1. The student's prints go to fd 2, which the grader
+reads with a cap. Nothing here knows expected values or the reference: it receives inputs,
+calls the student's function and sends back what came out, as plain data (see wire.py).
+
+Functions named in a call's ``proxies`` are replaced, for that call only, by stand-ins that
+ask the grader to compute them, so that a composite function (``backprop``) can be graded
+on its own even when a helper it calls (``delta_hidden``) is wrong.
+"""
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402  (after the path set-up, so the sandbox finds wire.py)
+import wire  # noqa: E402
+
+MAX_REPLY = 64 << 20
+
+
+class GraderHelperError(Exception):
+    """A proxied helper could not be computed for the arguments given to it."""
+
+
+class Channel:
+    def __init__(self, fd_in, fd_out):
+        self.fd_out = fd_out
+        self.reader = wire.Reader(wire.blocking_read_exact(fd_in), MAX_REPLY)
+        self.names = set()  # functions that may cross by name in the current call
+
+    def name_of(self, function):
+        name = getattr(function, "_grader_name", None)
+        if name is None and getattr(function, "__name__", None) in self.names:
+            name = function.__name__
+        return name
+
+    def send(self, header, values=None):
+        buffers = []
+        if values:
+            for key, value in values.items():
+                header[key] = wire.encode(value, buffers, self.name_of)
+        wire.write_message(self.fd_out, header, buffers)
+
+    def receive(self):
+        header, buffers = self.reader.read()
+        return header, buffers
+
+    def decode(self, node, buffers):
+        return materialise(wire.decode(node, buffers), self)
+
+
+def materialise(value, channel):
+    """Turn references into live objects: a proxy for a FnRef, a Generator for a RngRef."""
+    if isinstance(value, wire.FnRef):
+        return make_proxy(value.name, channel)
+    if isinstance(value, wire.RngRef):
+        return np.random.default_rng(value.seed)
+    if type(value) is list:
+        return [materialise(v, channel) for v in value]
+    if type(value) is tuple:
+        return tuple(materialise(v, channel) for v in value)
+    if type(value) is dict:
+        return {k: materialise(v, channel) for k, v in value.items()}
+    return value
+
+
+def make_proxy(name, channel):
+    def proxy(*args, **kwargs):
+        channel.send({"op": "helper", "fn": name}, {"args": list(args), "kwargs": kwargs})
+        header, buffers = channel.receive()
+        if header.get("op") == "helper_result":
+            return channel.decode(header.get("value"), buffers)
+        raise GraderHelperError(str(header.get("message", "helper failed")))
+
+    proxy.__name__ = proxy.__qualname__ = name
+    proxy._grader_name = name
+    return proxy
+
+
+def load_student(path):
+    spec = importlib.util.spec_from_file_location("backprop", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["backprop"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def describe_error(error, path):
+    """Type, message and the last line of the student's file in the traceback."""
+    line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
+    function = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if os.path.abspath(frame.filename) == path:
+            line, function = frame.lineno, frame.name
+    try:
+        message = str(error)
+    except BaseException:  # a hostile __str__ only hurts its author's message
+        message = "<message could not be shown>"
+    return {
+        "type": type(error).__name__,
+        "message": message[:800],
+        "line": line,
+        "function": function,
+    }
+
+
+def run_call(module, channel, header, buffers):
+    name = header.get("fn")
+    function = getattr(module, name, None) if isinstance(name, str) else None
+    if not callable(function):
+        channel.send({"op": "missing", "fn": name})
+        return
+    channel.names = set(header.get("names", []))
+    args = channel.decode(header.get("args", []), buffers)
+    kwargs = channel.decode(header.get("kwargs", {}), buffers)
+    saved = {}
+    for helper in header.get("proxies", []):
+        saved[helper] = module.__dict__.get(helper)
+        module.__dict__[helper] = make_proxy(helper, channel)
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = function(*args, **kwargs)
+    except BaseException as error:  # sys.exit() inside a call costs that call only
+        reply = {"op": "error", "error": describe_error(error, module.__file__)}
+        channel.send(reply)
+        return
+    finally:
+        for helper, original in saved.items():
+            module.__dict__[helper] = original
+    seconds = time.perf_counter() - start
+    seen = []
+    for item in caught:
+        text = f"{item.category.__name__}: {item.message}"
+        if text not in seen and len(seen) < 5:
+            seen.append(text[:200])
+    channel.send(
+        {"op": "result", "seconds": seconds, "warnings": seen},
+        {"value": value, "args_after": args, "kwargs_after": kwargs},
+    )
+
+
+def main():
+    path = os.path.abspath(sys.argv[1])
+    fd_in, fd_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)  # student output goes to the capped log, never into the reply channel
+    channel = Channel(fd_in, fd_out)
+    try:
+        module = load_student(path)
+    except BaseException as error:  # SystemExit and KeyboardInterrupt at import included
+        channel.send({"op": "import_error", "error": describe_error(error, path)})
+        return
+    functions = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
+    channel.send({"op": "ready", "functions": functions})
+    while True:
+        try:
+            header, buffers = channel.receive()
+        except EOFError:
+            return
+        if header.get("op") == "call":
+            try:
+                run_call(module, channel, header, buffers)
+            except wire.ProtocolError as error:
+                channel.send(
+                    {"op": "error", "error": {"type": "ProtocolError", "message": str(error)}}
+                )
+        else:
+            return
+
+
+if __name__ == "__main__":
+    main()

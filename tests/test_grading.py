@@ -1,0 +1,79 @@
+"""The grader on the reference, the template and simple broken files."""
+
+import pytest
+from conftest import REFERENCE, TEMPLATE
+
+from autograder.engine import config as config_module
+from autograder.engine import report
+from autograder.engine.assignment import load
+from autograder.engine.grade import derive_seed, grade_all
+from autograder.engine.sandbox import ProcessSandbox
+from autograder.engine.submissions import collect
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("subs")
+    (root / "reference.py").write_text(REFERENCE.read_text())
+    (root / "template.py").write_text(TEMPLATE.read_text())
+    (root / "syntax.py").write_text("def broken(:\n")
+    (root / "exits.py").write_text("import sys\nsys.exit(3)\n")
+    (root / "empty_folder").mkdir()
+    config = config_module.load()
+    subs = collect(root, "backprop.py", tmp_path_factory.mktemp("work"))
+    results = grade_all(subs, config.assignment, config, ProcessSandbox, jobs=2)
+    return {r["submission"]: r for r in results}
+
+
+def test_reference_scores_full_marks(graded):
+    r = graded["reference"]
+    failed = [
+        (q["id"], c["message"]) for q in r["questions"] for c in q["checks"] if not c["passed"]
+    ]
+    assert r["score"] == r["max_score"] == 50, failed
+
+
+def test_template_scores_zero_with_not_implemented_on_every_question(graded):
+    r = graded["template"]
+    assert r["score"] == 0 and r["status"] == "graded"
+    for q in r["questions"]:
+        assert any(c["mistake"] == "not_implemented" for c in q["checks"]), q["id"]
+
+
+@pytest.mark.parametrize(
+    "name, status, words",
+    [
+        ("syntax", "import_error", "SyntaxError"),
+        ("exits", "import_error", "sys.exit(3)"),
+        ("empty_folder", "no_file", "no backprop.py"),
+    ],
+)
+def test_broken_submissions_score_zero_with_a_clear_problem(graded, name, status, words):
+    r = graded[name]
+    assert r["score"] == 0 and r["status"] == status and words in r["problem"]
+
+
+def test_per_student_seeds_differ_and_are_stable():
+    assert derive_seed("s", "alice") == derive_seed("s", "alice")
+    assert derive_seed("s", "alice") != derive_seed("s", "bob")
+    assert derive_seed("s", "alice") != derive_seed("t", "alice")
+
+
+def test_grading_twice_writes_identical_reports(tmp_path):
+    root = tmp_path / "subs"
+    root.mkdir()
+    (root / "alice.py").write_text(REFERENCE.read_text().replace(">= 0.0, 1.0", "> 0.0, 1.0"))
+    config = config_module.load()
+    outputs = []
+    for run in ("a", "b"):
+        subs = collect(root, "backprop.py", tmp_path / f"work-{run}")
+        report.write_all(grade_all(subs, config.assignment, config, ProcessSandbox), tmp_path / run)
+        files = sorted(p for p in (tmp_path / run).rglob("*") if p.is_file())
+        outputs.append({p.relative_to(tmp_path / run): p.read_bytes() for p in files})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 4
+
+
+def test_points_table_adds_up_to_fifty():
+    questions = load("autograder.backprop").build(0)
+    assert sum(q.points for q in questions) == 50
+    assert all(q.checks for q in questions)
