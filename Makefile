@@ -24,6 +24,22 @@ venv: $(STAMP)
 student: $(STAMP)
 	$(PY) -m tools.strip solutions/backprop.py student_template/backprop.py
 
+# Public checks: `make check` runs them on the reference, `make check STUDENT=path/to/backprop.py`
+# on another file; a PASS/FAIL line per question, non-zero exit when a check fails.
+STUDENT ?= solutions/backprop.py
+
+check: $(STAMP)
+	$(PY) -m tools.check $(STUDENT)
+
+# Regenerate assignment/tests/ (otter test files) from assignment/public_cases.py + the reference.
+.PHONY: public-checks
+public-checks: $(STAMP)
+	$(PY) -m tools.make_public_checks
+
+# Rebuild the handout notebook assignment/backprop.ipynb from tools/make_notebook.py.
+notebook: $(STAMP)
+	$(PY) -m tools.make_notebook
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

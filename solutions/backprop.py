@@ -458,7 +458,7 @@ def backprop(thetas, X, y, g=sigmoid, g_prime=sigmoid_prime):
 
 
 def update(thetas, grads, eta):
-    """Gradient-descent step for every layer at once (slide "Update all parameters at once").
+    """Gradient-descent step, all layers at once (slide "Backpropagation Algorithm", step 4).
 
     ``θ^(l) ← θ^(l) − η ∂L/∂θ^(l)`` for all l, from gradients computed before any update.
 

@@ -383,7 +383,7 @@ def backprop(thetas, X, y, g=sigmoid, g_prime=sigmoid_prime):
 
 
 def update(thetas, grads, eta):
-    """Gradient-descent step for every layer at once (slide "Update all parameters at once").
+    """Gradient-descent step, all layers at once (slide "Backpropagation Algorithm", step 4).
 
     ``θ^(l) ← θ^(l) − η ∂L/∂θ^(l)`` for all l, from gradients computed before any update.
 
@@ -398,7 +398,7 @@ def update(thetas, grads, eta):
     -------
     list of L new ndarrays (the inputs are left unchanged)
     """
-    raise NotImplementedError("update: see slide 'Update all parameters at once'")
+    raise NotImplementedError("update: see slide 'Backpropagation Algorithm'")
 
 
 def sgd(thetas, X, y, eta, epochs, batch_size, rng, g=sigmoid, g_prime=sigmoid_prime):

@@ -296,11 +296,14 @@ def forward_checks(rng, fn):
         args = (thetas, X, FnRef(act))
         if fn == "forward":
             expected = ref.forward(thetas, X, g)
-            mistakes = {
-                "bias_last": mutants.forward_bias_last(thetas, X, g),
-                "no_output_activation": mutants.forward_no_output_activation(thetas, X, g),
-                "activation_on_input": mutants.forward_activation_on_input(thetas, X, g),
-            }
+
+            def mistakes(thetas=thetas, X=X, g=g):
+                return {
+                    "bias_last": mutants.forward_bias_last(thetas, X, g),
+                    "no_output_activation": mutants.forward_no_output_activation(thetas, X, g),
+                    "activation_on_input": mutants.forward_activation_on_input(thetas, X, g),
+                }
+
             proxies = ()
         else:
             expected = ref.predict(thetas, X, g)
@@ -478,12 +481,17 @@ def sgd_checks(rng):
         g, gp = getattr(ref, act), getattr(ref, PAIRS[act])
         args = (thetas, X, y, eta, epochs, batch, RngRef(seed), FnRef(act), FnRef(PAIRS[act]))
         expected = ref.sgd(thetas, X, y, eta, epochs, batch, np.random.default_rng(seed), g, gp)
-        mistakes = {
-            key: mutants.sgd_variant(
-                thetas, X, y, eta, epochs, batch, np.random.default_rng(seed), g, gp, key
-            )
-            for key in mutants.SGD_MISTAKES
-        }
+
+        def mistakes(
+            thetas=thetas, X=X, y=y, eta=eta, epochs=epochs, batch=batch, seed=seed, g=g, gp=gp
+        ):
+            return {
+                key: mutants.sgd_variant(
+                    thetas, X, y, eta, epochs, batch, np.random.default_rng(seed), g, gp, key
+                )
+                for key in mutants.SGD_MISTAKES
+            }
+
         desc = (
             f"sgd on a {'-'.join(map(str, sizes))} {act} network, N={n}, "
             f"batch_size={batch}, {epochs} epochs, η={eta}"
@@ -577,11 +585,14 @@ def train_xor_judge(seed):
     return judge
 
 
+EPOCHS_SHOWN = 200
+
+
 def training_curve(rng):
     """Not scored: the student's own sgd end to end on XOR, for the loss-curve figure."""
     seed = int(rng.integers(2**31))
     thetas = ref.init_params([2, 4, 1], np.random.default_rng(seed))
-    args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, 300, 4, RngRef(seed))
+    args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, EPOCHS_SHOWN, 4, RngRef(seed))
 
     def judge(outcome):
         failed = failure_of(outcome, "sgd")
@@ -594,7 +605,7 @@ def training_curve(rng):
         if not isinstance(losses, list) or not all(isinstance(v, float) for v in losses):
             return Verdict(False, "sgd did not return a list of losses")
         data = {"losses": [v if np.isfinite(v) else None for v in losses]}
-        return Verdict(bool(len(losses) == 300 and losses[-1] < losses[0]), "", data=data)
+        return Verdict(bool(len(losses) == EPOCHS_SHOWN and losses[-1] < losses[0]), "", data=data)
 
     name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR (not scored)"
     return Check(name, Call("sgd", args), judge, timeout=10.0, weight=0.0)

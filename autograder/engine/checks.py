@@ -182,9 +182,10 @@ def expect(
     ----------
     expected : value computed by the reference
     fn : str, the student function's name (for messages)
-    mistakes : dict of key -> value, optional
+    mistakes : dict of key -> value (or predicate), or a function returning one, optional
         What the output would be under each known mistake; a failing output close to one
-        of these gets that mistake's key (and so its hint).
+        of these gets that mistake's key (and so its hint). A function is only called when
+        the check fails, so costly mistakes cost nothing for correct submissions.
     sent : tuple
         The arguments as sent, to detect functions that modify their inputs.
     no_warnings : bool
@@ -220,6 +221,8 @@ def expect(
 
 
 def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
+    if callable(mistakes):
+        mistakes = mistakes()
     for key, wrong in (mistakes or {}).items():
         if callable(wrong):
             if wrong(value):

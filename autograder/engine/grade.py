@@ -26,6 +26,10 @@ def derive_seed(secret, submission_id):
 def grade_submission(submission, assignment, config, sandbox):
     """Grade one ``Submission``; returns the result dict (see report.py for its use)."""
     started = time.monotonic()
+    session = None
+    if submission.file is not None:
+        session = WorkerSession(sandbox, submission.file, assignment.functions)
+        session.launch()  # the worker imports NumPy while the checks are being built
     questions = assignment.build(derive_seed(config.secret, submission.id))
     result = {
         "submission": submission.id,
@@ -42,9 +46,6 @@ def grade_submission(submission, assignment, config, sandbox):
     }
     if submission.file is None:
         result["status"], result["problem"] = "no_file", submission.problem
-        session = None
-    else:
-        session = WorkerSession(sandbox, submission.file, assignment.functions)
     deadline = started + config.submission_timeout
     figure_data = {}
     for question in questions:
@@ -66,6 +67,7 @@ def grade_submission(submission, assignment, config, sandbox):
         result["questions"].append(summarise(question, checks))
     if session is not None:
         result["output"] = session.output()
+        result["worker_peak_kb"] = session.peak_kb  # kept out of reports, like "seconds"
         if session.import_failure is not None:
             result["status"] = "import_error"
             result["problem"] = import_problem(session.import_failure)

@@ -124,15 +124,17 @@ class WorkerSession:
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
         self.import_timeout = import_timeout
         self.process = self.log = self.box = None
+        self.launched_at = 0.0
         self.ready = None  # the worker's "ready" header, or None
         self.import_failure = None  # Outcome when the module could not be imported
         self.logs = []
         self.starts = 0
+        self.peak_kb = 0  # the workers' own report of their peak memory (for benchmarks)
 
     # --- life cycle ---
 
-    def start(self):
-        """Start a worker and import the module. Returns True when it is ready for calls."""
+    def launch(self):
+        """Start a worker process without waiting for it (its import overlaps our work)."""
         self.close()
         self.starts += 1
         self.box = self.sandbox.prepare(self.student_file)
@@ -148,7 +150,16 @@ class WorkerSession:
         )
         os.set_blocking(self.process.stdin.fileno(), False)
         self.log = _Log(self.process.stderr)
-        deadline = time.monotonic() + self.import_timeout
+        self.launched_at = time.monotonic()
+
+    def start(self):
+        """Start a worker (unless launched) and wait until the module is imported.
+
+        Returns True when it is ready for calls.
+        """
+        if self.process is None:
+            self.launch()
+        deadline = self.launched_at + self.import_timeout
         try:
             header, _ = self._reader(deadline).read()
         except TimeoutError:
@@ -233,6 +244,8 @@ class WorkerSession:
                 self._serve_helper(allowed, header, buffers, deadline)
                 continue
             if op == "result":
+                peak = header.get("peak_kb")
+                self.peak_kb = max(self.peak_kb, peak if type(peak) is int else 0)
                 return Outcome(
                     "ok",
                     value=wire.decode(header.get("value"), buffers),

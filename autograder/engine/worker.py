@@ -12,6 +12,7 @@ on its own even when a helper it calls (``delta_hidden``) is wrong.
 
 import importlib.util
 import os
+import resource
 import sys
 import time
 import traceback
@@ -143,7 +144,12 @@ def run_call(module, channel, header, buffers):
         if text not in seen and len(seen) < 5:
             seen.append(text[:200])
     channel.send(
-        {"op": "result", "seconds": seconds, "warnings": seen},
+        {
+            "op": "result",
+            "seconds": seconds,
+            "warnings": seen,
+            "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        },
         {"value": value, "args_after": args, "kwargs_after": kwargs},
     )
 

@@ -1,0 +1,198 @@
+"""The public checks (otter test files in assignment/tests/): generated, right, readable."""
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE, ROOT, TEMPLATE, load_module
+from otter.test_files.exception_test import ExceptionTestFile
+
+from assignment import public_cases
+from tools import check, make_public_checks
+
+PUBLIC_TESTS = ROOT / "assignment" / "tests"
+QUESTION_IDS = [
+    "step",
+    "sigmoid",
+    "tanh",
+    "identity",
+    "mse",
+    "binary_cross_entropy",
+    "categorical_cross_entropy",
+    "numerical_derivative",
+    "numerical_gradient",
+    "init_params",
+    "forward",
+    "predict",
+    "delta_output",
+    "delta_hidden",
+    "weight_gradient",
+    "backprop",
+    "update",
+    "sgd",
+    "xor_step_network",
+    "train_xor",
+]
+
+
+def case_failures(module):
+    """``{question: [one-line failure message, ...]}`` of every failed case, via otter."""
+    failures = {}
+    for path in check.test_files(PUBLIC_TESTS):
+        test_file = ExceptionTestFile.from_file(str(path))
+        test_file.run(vars(module))
+        for result in test_file.test_case_results:
+            if not result.passed:
+                failures.setdefault(test_file.name, []).append(result.message)
+    return failures
+
+
+def buggy_copy(tmp_path, old, new):
+    """The reference with one piece of code replaced, imported as a module."""
+    source = REFERENCE.read_text(encoding="utf-8")
+    assert source.count(old) == 1, old
+    path = tmp_path / "backprop.py"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    return load_module(path, f"buggy_{abs(hash(old))}")
+
+
+def test_committed_public_checks_equal_a_fresh_generation():
+    fresh = make_public_checks.generate()
+    assert sorted(PUBLIC_TESTS.glob("*.py")) == sorted(fresh)
+    for path, source in fresh.items():
+        assert path.read_text(encoding="utf-8") == source, (
+            f"{path.name} is stale: make public-checks"
+        )
+
+
+def test_public_check_ids_are_the_question_ids():
+    assert public_cases.QUESTIONS == QUESTION_IDS
+    assert sorted(public_cases.CASES) == sorted(QUESTION_IDS)
+    names = [ExceptionTestFile.from_file(str(p)).name for p in check.test_files(PUBLIC_TESTS)]
+    assert names == QUESTION_IDS
+    assert [p.stem for p in check.test_files(PUBLIC_TESTS)] == QUESTION_IDS
+
+
+def test_every_question_has_public_cases_and_each_is_a_test_case_worth_one_point():
+    for path in check.test_files(PUBLIC_TESTS):
+        test_file = ExceptionTestFile.from_file(str(path))
+        assert len(test_file.test_cases) == len(public_cases.CASES[test_file.name]) >= 1
+        assert all(tc.points == 1 and not tc.hidden for tc in test_file.test_cases)
+
+
+def test_public_cases_is_plain_data_importing_only_numpy():
+    tree = ast.parse((ROOT / "assignment" / "public_cases.py").read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert imported == {"numpy"}
+
+
+def test_the_reference_passes_every_public_check(ref):
+    assert case_failures(ref) == {}
+    assert all(result.ok for result in check.run_checks(ref))
+
+
+def test_the_template_fails_every_public_check_with_one_readable_line(template):
+    failures = case_failures(template)
+    assert sorted(failures) == sorted(QUESTION_IDS)
+    for question, messages in failures.items():
+        assert len(messages) == len(public_cases.CASES[question])
+        for message in messages:
+            line = check.failure_line(message)
+            assert "Traceback" not in message
+            assert line.endswith(")") and len(line) < 200, line
+            assert "is not implemented yet (NotImplementedError: " in line, line
+            functions = {case["function"] for case in public_cases.CASES[question]}
+            assert line.split(" ", 1)[0] in functions, line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "failing", "shown"),
+    [
+        (
+            "np.asarray(z, dtype=np.float64) >= 0.0",
+            "np.asarray(z, dtype=np.float64) > 0.0",
+            {"step"},
+            "step(np.array([[0.0]])), φ(0) = 1: expected [[1.]], got [[0.]]",
+        ),
+        (
+            "return float((f(x + h) - f(x - h)) / (2.0 * h))",
+            "return float((f(x + h) - f(x)) / h)",
+            {"numerical_derivative"},
+            "expected 1.080604611, got 1.08059",
+        ),
+        (
+            "return [theta - eta * grad for theta, grad in zip(thetas, grads, strict=True)]",
+            "for theta, grad in zip(thetas, grads):\n        theta -= eta * grad\n"
+            "    return thetas",
+            {"update", "sgd"},
+            "modified its argument thetas[0]; work on a copy",
+        ),
+        (
+            "return (delta_next @ theta_next[1:].T) * g_prime(z)",
+            "return (delta_next @ theta_next[:-1].T) * g_prime(z)",
+            {"delta_hidden", "backprop", "sgd"},
+            "delta_hidden(delta_next, theta_next, z) into 3 hidden units (bias row 0 skipped):"
+            " expected [[",
+        ),
+        (
+            "return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))",
+            "return 1.0 / (1.0 + np.exp(-z))",
+            {"sigmoid"},
+            "raised RuntimeWarning: overflow encountered in exp",
+        ),
+    ],
+    ids=["step-strict", "forward-difference", "update-in-place", "bias-row", "overflow"],
+)
+def test_a_bug_fails_exactly_its_questions_saying_what_was_expected(
+    tmp_path, old, new, failing, shown
+):
+    failures = case_failures(buggy_copy(tmp_path, old, new))
+    assert set(failures) == failing
+    lines = [check.failure_line(m) for messages in failures.values() for m in messages]
+    assert any(shown in line for line in lines), lines
+
+
+def test_a_wrong_shape_is_reported_with_both_shapes(tmp_path):
+    module = buggy_copy(
+        tmp_path,
+        "return np.tanh(np.asarray(z, dtype=np.float64))",
+        "return np.tanh(np.asarray(z, dtype=np.float64)).ravel()",
+    )
+    messages = case_failures(module)["tanh"]
+    assert check.failure_line(messages[0]) == (
+        "tanh(np.array([[0.0, 1.0, -2.0]])): expected shape (1, 3), got (3,)"
+    )
+
+
+def test_check_command_prints_a_table_and_fails_on_the_template(capsys):
+    assert check.main([str(REFERENCE)]) == 0
+    out = capsys.readouterr().out
+    assert "20/20 questions pass" in out and "FAIL" not in out
+    assert check.main([str(TEMPLATE)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    rows = [line for line in out if line.split(" ", 1)[0] in QUESTION_IDS]
+    assert len(rows) == 20 and all(" FAIL " in row for row in rows)
+    assert out[-1] == "0/20 questions pass"
+
+
+def test_otter_check_runs_the_public_checks_on_a_script(tmp_path):
+    shutil.copytree(PUBLIC_TESTS, tmp_path / "tests")
+    shutil.copy(REFERENCE, tmp_path / "backprop.py")
+    otter = Path(sys.executable).with_name("otter")
+    done = subprocess.run(
+        [str(otter), "check", "backprop.py", "-t", "tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "All tests passed!" in done.stdout

@@ -1,0 +1,190 @@
+"""What a public check does with one case: call, compare, explain in one line.
+
+Everything below the ``INLINE`` marker is copied verbatim into every generated test file in
+``assignment/tests/`` (otter treats every ``.py`` file there as a test file, so a shared helper
+module cannot live beside them). Above the marker: imports, so that this module can also be
+imported, e.g. by a grader: ``check_case(case, env)`` with a case as embedded by
+``tools.make_public_checks`` (a case of ``assignment/public_cases.py`` plus ``expected``,
+``rtol``, ``atol`` and, for ``classifies_xor``, ``xor_x``/``xor_y``) and ``env`` a mapping of
+contract names to the functions under test.
+"""
+
+import time
+import warnings
+
+import numpy as np
+
+from assignment.public_cases import resolve
+
+# --- INLINE: copied into every test file from here on ---
+
+
+class CheckFailed(AssertionError):
+    """A failed check; its message is one line telling what was expected and what came back."""
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _show(value):
+    """A short one-line picture of a value for messages."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"{float(value):.10g}"
+        text = np.array2string(
+            value, precision=8, separator=", ", threshold=24, edgeitems=3, max_line_width=10**6
+        )
+        return _one_line(text)
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    if value is None:
+        return "None"
+    return _one_line(repr(value))[:200]
+
+
+def _kind(value):
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an ndarray of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__} ({_show(value)})"
+
+
+def _fail(case, where, message):
+    prefix = f"{case['description']}: " + (f"{where} " if where else "")
+    raise CheckFailed(_one_line(prefix + message))
+
+
+def _not_implemented(name, error):
+    text = _one_line(error)
+    stub = text.split(":", 1)[0] if text else name
+    if stub == name or not text:
+        return f"{name} is not implemented yet (NotImplementedError: {text})"
+    return f"{name} uses {stub}, which is not implemented yet (NotImplementedError: {text})"
+
+
+def _compare(expected, got, where, case):
+    """Compare ``got`` with the encoded ``expected``; raise ``CheckFailed`` on a difference."""
+    if isinstance(expected, dict) and "tuple" in expected:
+        items, names = expected["tuple"], case["returns"]
+        if not isinstance(got, (tuple, list)) or len(got) != len(items):
+            _fail(case, where, f"expected a tuple ({', '.join(names)}), got {_kind(got)}")
+        for name, item, value in zip(names, items, got):
+            _compare(item, value, name, case)
+    elif isinstance(expected, list):
+        if not isinstance(got, (list, tuple)):
+            _fail(case, where, f"expected a list of {len(expected)} items, got {_kind(got)}")
+        if len(got) != len(expected):
+            _fail(case, where, f"expected a list of length {len(expected)}, got {len(got)}")
+        for index, (item, value) in enumerate(zip(expected, got)):
+            _compare(item, value, f"{where}[{index}]", case)
+    elif isinstance(expected, dict):  # {"array": values} or {"shape": shape} or {"scalar": 0}
+        if "scalar" in expected:
+            if np.ndim(got) != 0 or isinstance(got, (str, bytes)) or got is None:
+                _fail(case, where, f"expected a single number, got {_kind(got)}")
+            return
+        want = np.array(expected["array"]) if "array" in expected else None
+        shape = tuple(expected["shape"]) if want is None else want.shape
+        if got is None:
+            _fail(case, where, f"expected an array of shape {shape}, got None")
+        try:
+            array = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            _fail(case, where, f"expected an array of shape {shape}, got {_kind(got)}")
+        if array.shape != shape:
+            _fail(case, where, f"expected shape {shape}, got {array.shape}")
+        if want is not None and not np.allclose(
+            array, want, rtol=case["rtol"], atol=case["atol"], equal_nan=False
+        ):
+            _fail(case, where, f"expected {_show(want)}, got {_show(array)}")
+    else:  # a number
+        if got is None or isinstance(got, (str, bytes)) or np.ndim(got) != 0:
+            _fail(case, where, f"expected a single number {expected:.10g}, got {_kind(got)}")
+        value = float(got)
+        if not np.isclose(value, expected, rtol=case["rtol"], atol=case["atol"]):
+            _fail(case, where, f"expected {expected:.10g}, got {value:.10g}")
+
+
+def _copies(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [_copies(item) for item in value]
+    return None
+
+
+def _modified(before, after):
+    """The path of the first array in ``after`` that differs from its copy ``before``."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and after.shape == before.shape
+        return None if same and np.array_equal(after, before) else ""
+    if isinstance(before, list):
+        if not isinstance(after, list) or len(after) != len(before):
+            return ""
+        for index, (item, value) in enumerate(zip(before, after)):
+            found = _modified(item, value)
+            if found is not None:
+                return f"[{index}]{found}"
+    return None
+
+
+def check_case(case, **env):
+    """Run one case against the contract functions given as keywords; one-line failures."""
+    name = case["function"]
+    missing = [key for key, value in env.items() if value is None]
+    if missing:
+        raise CheckFailed(f"{', '.join(missing)} is not defined in backprop.py")
+    function = env[name]
+    args = [resolve(value, env) for value in case["args"].values()]
+    before = [_copies(value) for value in args]
+    call = f"{name}({', '.join(case['args'])})"
+    said = "" if case["description"].startswith(f"{name}(") else f"{call} "
+    try:
+        with warnings.catch_warnings():
+            if case.get("no_warnings"):
+                warnings.simplefilter("error", RuntimeWarning)
+            start = time.perf_counter()
+            result = function(*args)
+            seconds = time.perf_counter() - start
+    except NotImplementedError as error:
+        raise CheckFailed(_not_implemented(name, error)) from None
+    except Exception as error:
+        _fail(case, "", f"{said}raised {type(error).__name__}: {_one_line(error)}")
+    for arg, old, new in zip(case["args"], before, args):
+        where = _modified(old, new)
+        if where is not None:
+            _fail(case, "", f"{said}modified its argument {arg}{where}; work on a copy")
+    if "max_seconds" in case and seconds > case["max_seconds"]:
+        _fail(case, "", f"took {seconds:.1f} s, more than the {case['max_seconds']} s allowed")
+    if case.get("returns_new") and args and np.shares_memory(result, args[0]):
+        _fail(case, "", "returned its input array itself; return a new array")
+    if case["check"] == "classifies_xor":
+        _check_xor(case, env, result)
+    else:
+        _compare(case["expected"], result, case.get("returns", ""), case)
+
+
+def _check_xor(case, env, thetas):
+    """``predict(thetas, XOR_X, g) > 0.5`` must equal ``XOR_Y == 1``."""
+    activation = case.get("activation")
+    extra = [env[activation]] if activation else []
+    inputs, targets = np.array(case["xor_x"]), np.array(case["xor_y"])
+    try:
+        out = env["predict"](thetas, inputs, *extra)
+    except NotImplementedError as error:
+        raise CheckFailed(_not_implemented("predict", error)) from None
+    except Exception as error:
+        _fail(case, "", f"predict raised {type(error).__name__}: {_one_line(error)}")
+    out = np.asarray(out, dtype=np.float64)
+    if out.shape != targets.shape:
+        _fail(case, "predict(thetas, XOR_X)", f"expected shape {targets.shape}, got {out.shape}")
+    if not np.array_equal(out > 0.5, targets == 1):
+        _fail(
+            case,
+            "",
+            f"expected outputs > 0.5 exactly for XOR = {_show(targets.ravel())},"
+            f" got outputs {_show(out.ravel())}",
+        )
