@@ -4,14 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv student notebook check demo test lint format bench clean
+.PHONY: help venv student notebook check demo test lint format bench clean grade
 
 help:
-	@echo "make demo      build the student template and run the reference through the checks"
-	@echo "make test      lint, format check and the project's tests"
-	@echo "make student   regenerate student_template/ from solutions/"
-	@echo "make check     public checks against solutions/ (STUDENT=path/to/backprop.py to change)"
-	@echo "make bench     timings of the reference"
+	@echo "make demo          build everything, run the reference through the checks and the"
+	@echo "                   notebook, grade the example submissions"
+	@echo "make test          lint, format check and the project's tests"
+	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n]   grade a class"
+	@echo "make student       regenerate student_template/ from solutions/"
+	@echo "make public-checks regenerate assignment/tests/ from assignment/public_cases.py"
+	@echo "make notebook      rebuild assignment/backprop.ipynb"
+	@echo "make check         public checks on solutions/ (STUDENT=path/to/backprop.py to change)"
+	@echo "make bench         timings of the reference and of grading"
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python >= 3.10 needed")'
@@ -49,6 +53,23 @@ format: $(STAMP)
 
 test: $(STAMP) lint
 	$(PY) -m pytest
+
+# Grade a folder of submissions (an LMS bulk download) or one submission.
+SUBMISSIONS ?= examples/submissions
+OUT ?= build/grades
+JOBS ?= 2
+GRADE_FLAGS ?=
+grade: $(STAMP)
+	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) $(GRADE_FLAGS)
+
+demo: student check
+	$(PY) -m tools.run_notebook solutions/backprop.py build/demo/backprop-reference.html
+	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $(DEMO_FLAGS)
+	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html"
+
+bench: $(STAMP)
+	$(PY) bench/reference_speed.py
+	$(PY) bench/grading_speed.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf build

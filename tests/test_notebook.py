@@ -6,21 +6,14 @@ kernel is this interpreter (``sys.executable``, the project's venv), through a k
 written into the temporary folder, so no user-wide Jupyter kernel is picked up by accident.
 """
 
-import json
 import re
-import shutil
-import sys
-import time
 
 import nbformat
 import pytest
 from conftest import REFERENCE, ROOT, TEMPLATE
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
 
 from assignment.public_cases import QUESTIONS
-from tools import make_notebook
+from tools import make_notebook, run_notebook
 
 NOTEBOOK = ROOT / "assignment" / "backprop.ipynb"
 PUBLIC_TESTS = ROOT / "assignment" / "tests"
@@ -29,31 +22,7 @@ KERNEL = "backprop-venv"
 
 
 def execute(student, tmp_path):
-    """Run the notebook beside ``student`` (copied as backprop.py); the executed notebook."""
-    work = tmp_path / "handout"
-    work.mkdir()
-    shutil.copy(NOTEBOOK, work / "backprop.ipynb")
-    shutil.copytree(PUBLIC_TESTS, work / "tests")
-    shutil.copy(student, work / "backprop.py")
-    spec = tmp_path / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel = {"argv": argv, "display_name": "backprop venv", "language": "python"}
-    (spec / "kernel.json").write_text(json.dumps(kernel))
-    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
-    manager = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
-    nb = nbformat.read(work / "backprop.ipynb", as_version=4)
-    client = NotebookClient(
-        nb,
-        km=manager,
-        timeout=120,
-        allow_errors=False,
-        resources={"metadata": {"path": str(work)}},
-    )
-    start = time.perf_counter()
-    client.execute()
-    nb.metadata["seconds"] = time.perf_counter() - start
-    return nb
+    return run_notebook.execute(student, tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -138,10 +107,6 @@ def test_notebook_draws_its_plots_on_the_reference(on_reference):
     assert len(images) >= 6  # activations, losses, chain rule, η, SGD, XOR
     printed = "\n".join(text_of(cell) for cell in code_cells(on_reference))
     assert "Implement" not in printed
-
-
-def test_notebook_runs_quickly_on_the_reference(on_reference):
-    assert on_reference.metadata["seconds"] < 60
 
 
 def test_notebook_runs_without_errors_on_the_template(on_template):
