@@ -53,10 +53,56 @@ def run(folder, jobs, sandbox_factory, config):
     return results, wall, cpu
 
 
+def otter_style(n):
+    """Seconds per submission the way otter grades: a fresh Jupyter kernel per submission,
+    the checks run inside it (here only the public checks, fewer than the hidden battery)."""
+    import json
+
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    from assignment.public_cases import QUESTIONS
+
+    cells = [
+        "import otter\ngrader = otter.Notebook(tests_dir='tests')",
+        "from backprop import *",
+        "\n".join(f"grader.check({q!r})" for q in QUESTIONS),
+    ]
+    times = []
+    for _ in range(n):
+        with tempfile.TemporaryDirectory() as work:
+            work = Path(work)
+            shutil.copytree(ROOT / "assignment" / "tests", work / "tests")
+            shutil.copy(REFERENCE, work / "backprop.py")
+            spec = work / "kernels" / "bench"
+            spec.mkdir(parents=True)
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+            (spec / "kernel.json").write_text(
+                json.dumps({"argv": argv, "language": "python", "display_name": "bench"})
+            )
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+            manager = AsyncKernelManager(
+                kernel_name="bench",
+                kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]),
+            )
+            start = time.perf_counter()
+            NotebookClient(nb, km=manager, resources={"metadata": {"path": str(work)}}).execute()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=40, help="submissions in the big class")
     parser.add_argument("--unsafe", action="store_true", help="allow the weakest isolation")
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=5,
+        help="submissions graded the otter way for comparison (0: skip)",
+    )
     args = parser.parse_args()
     config = config_module.load()
     sandbox = choose(config.limits, unsafe=args.unsafe)
@@ -89,6 +135,17 @@ def main():
     ratio = rows[(args.n, 2)] / rows[(10, 2)]
     print(f"Cost per submission, {args.n} vs 10 submissions (2 jobs): x{ratio:.2f} (1.0 = linear)")
     print(f"Speed-up of 2 jobs over 1: x{rows[(10, 1)] / rows[(10, 2)]:.2f}")
+    if args.baseline:
+        base = otter_style(args.baseline)
+        ours = rows[(args.n, 2)]
+        print(
+            f"Otter-style baseline (fresh kernel per submission, public checks only, "
+            f"1 job): {base:.2f} s per submission, median of {args.baseline}"
+        )
+        print(
+            f"Ratio, otter-style 1 job / ours with 2 jobs: x{base / ours:.1f} "
+            f"(per core: x{base / (ours * 2):.1f})"
+        )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory of the grading (trusted) process: {own:.0f} MB")
     print("median = per-submission grading time inside one grader (start to last check).")

@@ -17,7 +17,7 @@ def test_readme_points_table_matches_the_grader():
         text=True,
         check=True,
     ).stdout
-    assert table and table.group(1) == printed
+    assert table and table.group(1) == printed, "run `make readme` and commit README.md"
 
 
 def test_readme_opens_with_the_two_set_up_commands():

@@ -41,6 +41,8 @@ HINTS = {
     "where one matrix product would do.",
     "crashed": "The Python process running your code died: sys.exit(), os._exit(), or "
     "running out of memory.",
+    "exception": "Your function raised an exception on this input: the message names the line "
+    "of your file. Check the shapes in the docstring against what you compute.",
     "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
     # activations
     "step_strict": "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 is 1, so "

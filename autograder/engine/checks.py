@@ -157,7 +157,7 @@ def failure_of(outcome, fn):
             return Verdict(False, f"`{fn}` is not implemented yet", "not_implemented")
         if outcome.detail == "import":
             return Verdict(False, f"your backprop.py could not be imported: {kind}: {text}{line}")
-        return Verdict(False, f"`{fn}` raised {kind}: {text}{line}")
+        return Verdict(False, f"`{fn}` raised {kind}: {text}{line}", "exception")
     if outcome.kind == "timeout":
         return Verdict(False, f"`{fn}` did not finish in time ({outcome.detail})", "timeout")
     if outcome.kind == "not_run":
@@ -200,9 +200,10 @@ def expect(
     def judge(outcome):
         failed = failure_of(outcome, fn)
         if failed:
-            if outcome.kind == "error" and not failed.mistake:
+            if outcome.kind == "error" and failed.mistake == "exception":
                 text = str((outcome.error or {}).get("message", ""))
-                failed.mistake = next((k for s, k in (error_hints or {}).items() if s in text), "")
+                hinted = (k for s, k in (error_hints or {}).items() if s in text)
+                failed.mistake = next(hinted, failed.mistake)
             return failed
         value = outcome.value
         extra = data(value) if data else {}

@@ -196,6 +196,7 @@ def summary(results, seconds=None, jobs=1):
     ]
     if seconds is not None:
         lines.append(f"Time: {seconds:.1f} s with {jobs} job(s), {n / seconds:.2f} submissions/s.")
+    lines += ["", "Scores:"] + histogram(scores, max_score)
     lines += ["", f"{'question':28} {'points':>6} {'mean':>6} {'full':>5} {'zero':>5}"]
     for i, q in enumerate(results[0]["questions"]):
         got = [r["questions"][i]["score"] for r in results]
@@ -220,6 +221,21 @@ def summary(results, seconds=None, jobs=1):
         common = ", ".join(f"{k} ({v})" for k, v in mistakes.most_common(8))
         lines += ["", f"Failures by kind (checks): {common}"]
     return "\n".join(lines)
+
+
+def histogram(scores, max_score, bins=5, width=30):
+    """Text bars of how many scores fall in each fifth of the range."""
+    counts = [0] * bins
+    for s in scores:
+        counts[min(bins - 1, int(bins * s / max_score)) if max_score else 0] += 1
+    top = max(counts) or 1
+    lines = []
+    for i, count in enumerate(counts):
+        lo, hi = max_score * i / bins, max_score * (i + 1) / bins
+        closing = "]" if i == bins - 1 else ")"
+        bar = "#" * round(width * count / top)
+        lines.append(f"  [{lo:4g}, {hi:4g}{closing} {count:4d} {bar}")
+    return lines
 
 
 def table(results):
