@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv student notebook check demo test lint format bench clean grade readme
+.PHONY: help venv student notebook check demo test lint format bench clean grade readme dist
 
 help:
 	@echo "make demo          build everything, run the reference through the checks and the"
 	@echo "                   notebook, grade the example submissions"
 	@echo "make test          lint, format check and the project's tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n]   grade a class"
+	@echo "make dist [CONFIG=f] build/dist/: student.zip, autograder.zip (Gradescope), solutions.zip"
 	@echo "make student       regenerate student_template/ from solutions/"
 	@echo "make public-checks regenerate assignment/tests/ from assignment/public_cases.py"
 	@echo "make notebook      rebuild assignment/backprop.ipynb"
@@ -64,8 +65,23 @@ grade: $(STAMP)
 
 demo: student check
 	$(PY) -m tools.run_notebook solutions/backprop.py build/demo/backprop-reference.html
-	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $(DEMO_FLAGS)
+	@$(PY) -c 'from autograder.engine.sandbox import choose; choose()' 2>/dev/null || \
+	  { echo 'note: neither bubblewrap nor root here: the shipped examples are graded with --unsafe'; \
+	    unsafe=--unsafe; }; \
+	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $$unsafe $(DEMO_FLAGS)
 	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html"
+
+# The exploit corpus (tests/exploits/) at every isolation level available here; writes the
+# attack -> outcome table into README.md (Security). `make test` checks the table is there.
+.PHONY: security
+security: $(STAMP)
+	$(PY) -m tools.security_report
+
+# What the course hands out: build/dist/{student,autograder,solutions}.zip, reproducibly.
+# CONFIG=path: the course's config (its secret goes into autograder.zip); default: the demo one.
+CONFIG ?=
+dist: $(STAMP)
+	$(PY) -m tools.dist --out build/dist $(if $(CONFIG),--config $(CONFIG))
 
 # The README's points table, from the grader itself (a test fails when it is stale).
 readme: $(STAMP)

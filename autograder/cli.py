@@ -1,6 +1,8 @@
 """Command line of the grader; each verb wraps a documented function.
 
 python -m autograder grade SUBMISSIONS [--out DIR] [--jobs N] [--config FILE]
+    [--lms auto|canvas|moodle|plain] [--shard K/N] [--assignment-column C] [--grade-column C]
+python -m autograder merge OUT1 OUT2 ... --out DIR
 python -m autograder points
 """
 
@@ -12,10 +14,10 @@ import time
 from functools import partial
 
 from .engine import config as config_module
-from .engine import report
+from .engine import lms, report, shards
 from .engine.assignment import load
 from .engine.grade import grade_all
-from .engine.sandbox import choose
+from .engine.sandbox import IsolationError, choose, make
 from .engine.submissions import collect
 
 
@@ -30,10 +32,6 @@ def progress_bar(done, total, stream=sys.stderr):
     stream.flush()
 
 
-def make_sandbox(limits, unsafe=False):
-    return choose(limits, unsafe=unsafe)
-
-
 def cmd_grade(args):
     config = config_module.load(args.config)
     assignment = load(config.assignment)
@@ -46,26 +44,73 @@ def cmd_grade(args):
     if not os.path.exists(args.submissions):
         print(f"error: {args.submissions} does not exist", file=sys.stderr)
         return 2
+    try:
+        chosen = choose(config.limits, unsafe=args.unsafe)
+    except IsolationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"isolation: {chosen.level}", file=sys.stderr)
+    if chosen.exposed:
+        print(
+            "warning: student code can read " + ", ".join(chosen.exposed) + "; make them "
+            "unreadable to other users (chmod -R o-rwx) before grading a real class",
+            file=sys.stderr,
+        )
+    try:
+        shard = shards.parse(args.shard) if args.shard else (1, 1)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="bp-grade-") as workdir:
-        submissions = collect(args.submissions, assignment.filename, workdir)
+        root = args.submissions
+        if lms.is_download_zip(root):  # the zip of a whole Canvas or Moodle download
+            root = lms.expand_download(root, os.path.join(workdir, "download"))
+        identify, layout = lms.identifier(root, assignment.filename, args.lms)
+        submissions = collect(root, assignment.filename, os.path.join(workdir, "files"), identify)
         if not submissions:
             print(f"error: no submissions found in {args.submissions}", file=sys.stderr)
             return 2
+        total = len(submissions)
+        selected = shards.select(submissions, *shard)
+        positions, submissions = [p for p, _ in selected], [s for _, s in selected]
         started = time.monotonic()
-        results = grade_all(
-            submissions,
-            config.assignment,
-            config,
-            partial(make_sandbox, config.limits),
-            jobs=args.jobs,
-            progress=progress_bar,
+        results = (
+            grade_all(
+                submissions,
+                config.assignment,
+                config,
+                partial(make, chosen.level, config.limits),  # no probing per grader
+                jobs=args.jobs,
+                progress=progress_bar,
+            )
+            if submissions
+            else []
         )
         seconds = time.monotonic() - started
-    report.write_all(results, args.out, args.visibility)
+    options = {
+        "visibility": args.visibility,
+        "assignment_column": args.assignment_column,
+        "grade_column": args.grade_column,
+    }
+    written = shards.write_outputs(results, args.out, positions, shard, total, options)
     print(report.table(results))
     print()
     print(report.summary(results, seconds, args.jobs))
-    print(f"\nWrote {args.out}/grades.csv, {args.out}/results/, {args.out}/feedback/")
+    if args.shard:
+        print(f"Slice {shard[0]}/{shard[1]}: {len(results)} of {total} submissions.")
+    files = ["grades.csv", "results/", "feedback/", *written, shards.DATA_FILE]
+    print(f"\nLayout: {layout}. Wrote " + ", ".join(f"{args.out}/{f}" for f in files))
+    return 0
+
+
+def cmd_merge(args):
+    try:
+        results = shards.merge(args.folders, args.out)
+    except shards.MergeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report.summary(results))
+    print(f"\nMerged {len(args.folders)} folders into {args.out}")
     return 0
 
 
@@ -93,7 +138,31 @@ def parser():
         choices=report.VISIBILITIES,
         help="Gradescope visibility of the per-question results",
     )
+    grade.add_argument(
+        "--lms", default="auto", choices=lms.LAYOUTS, help="naming of the submissions"
+    )
+    grade.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="allow the process level (student code as your own user) when neither bubblewrap "
+        "nor root (for a dedicated uid) is available",
+    )
+    grade.add_argument("--shard", help="grade only slice K of N (K/N); join with `merge`")
+    grade.add_argument(
+        "--assignment-column",
+        default=lms.DEFAULT_ASSIGNMENT_COLUMN,
+        help=f"column of {lms.CANVAS_FILE} (Canvas's name of the assignment)",
+    )
+    grade.add_argument(
+        "--grade-column",
+        default=lms.DEFAULT_GRADE_COLUMN,
+        help=f"grade column of {lms.MOODLE_FILE}",
+    )
     grade.set_defaults(run=cmd_grade)
+    merge = verbs.add_parser("merge", help="join the output folders of `grade --shard`")
+    merge.add_argument("folders", nargs="+", help="output folders of the slices")
+    merge.add_argument("--out", required=True, help="the joined output folder")
+    merge.set_defaults(run=cmd_merge)
     points = verbs.add_parser("points", help="print the table of questions and points")
     points.add_argument("--config")
     points.set_defaults(run=cmd_points)

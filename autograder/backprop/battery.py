@@ -6,9 +6,21 @@ Within a question, checks go from the smallest input to the largest, so the firs
 shown is the smallest failing input. Expected values come from the reference only.
 """
 
+import importlib.util
+import inspect
+from pathlib import Path
+
 import numpy as np
 
-from ..engine.checks import Check, Question, Verdict, expect, failure_of, mismatch
+from ..engine.checks import (
+    Check,
+    Question,
+    Verdict,
+    expect,
+    failure_of,
+    mismatch,
+    modified_inputs,
+)
 from ..engine.runner import Call
 from ..engine.wire import FnRef, RngRef
 from . import mutants
@@ -59,16 +71,46 @@ CONTRACT = [
     "backprop",
     "update",
 ]
+
+
+def _load_public_cases():
+    """``assignment/public_cases.py`` (plain data), loaded by path like the reference."""
+    path = Path(__file__).resolve().parents[2] / "assignment" / "public_cases.py"
+    spec = importlib.util.spec_from_file_location("backprop_public_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PUBLIC = _load_public_cases()
+# The public cases' small functions ({"f": name}) are served under their own names too.
+PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR_FUNCTIONS}
+
 # What the grader may compute for a worker (only the ones a call names are ever served).
-FUNCTIONS = {name: getattr(ref, name) for name in CONTRACT} | SCALAR_FUNCTIONS
+FUNCTIONS = {name: getattr(ref, name) for name in CONTRACT} | SCALAR_FUNCTIONS | PUBLIC_FUNCTIONS
 
 
 def check(name, fn, args, expected, kwargs=None, proxies=(), **options):
     """A value check of ``fn(*args, **kwargs)`` against ``expected``."""
     timeout = options.pop("timeout", 2.0)
     weight = options.pop("weight", 1.0)
+    warning_key = options.pop("warning_key", "")
     judge = expect(expected, fn, sent=args, **options)
+    if warning_key:
+        judge = warning_means(warning_key, judge)
     return Check(name, Call(fn, tuple(args), kwargs or {}, tuple(proxies)), judge, timeout, weight)
+
+
+def warning_means(key, judge):
+    """A warning during the call is the mistake ``key`` (e.g. exp overflowing in σ)."""
+
+    def judge_with_key(outcome):
+        verdict = judge(outcome)
+        if verdict.mistake == "warning":
+            verdict.mistake = key
+        return verdict
+
+    return judge_with_key
 
 
 def live(value):
@@ -122,6 +164,9 @@ def activation_checks(rng, name):
     if name == "sigmoid":
         big = np.array([[-1000.0, -60.0, 0.0, 60.0, 1000.0]])
         for fn in ("sigmoid", "sigmoid_prime"):
+            mistakes = {"sigmoid_overflow": lambda got: True}
+            if fn == "sigmoid_prime":  # σ' evaluated on z as if it were σ(z)
+                mistakes = {"prime_on_activation": big * (1 - big)} | mistakes
             out.append(
                 check(
                     f"{fn} on saturated inputs ±60, ±1000 (no overflow warning)",
@@ -129,7 +174,8 @@ def activation_checks(rng, name):
                     (big,),
                     ref_call(fn, (big,)),
                     no_warnings=True,
-                    mistakes={"sigmoid_overflow": lambda got: True},
+                    warning_key="sigmoid_overflow",
+                    mistakes=mistakes,
                 )
             )
     return out
@@ -405,7 +451,12 @@ def backprop_checks(rng):
                 args,
                 expected,
                 proxies=BACKPROP_HELPERS,
-                mistakes={"grad_sum_not_mean": [e * n for e in expected]},
+                mistakes={
+                    "grad_sum_not_mean": [e * n for e in expected],
+                    "backprop_wrong_activation": mutants.backprop_next_activation(
+                        thetas, X, y, g, gp
+                    ),
+                },
             )
         )
         numeric = numerical_gradients(thetas, X, y, g)
@@ -611,8 +662,135 @@ def training_curve(rng):
     return Check(name, Call("sgd", args), judge, timeout=10.0, weight=0.0)
 
 
+# --- the public checks, graded too ---
+
+PUBLIC_PROXIES = {"predict": ("forward",), "backprop": BACKPROP_HELPERS, "sgd": SGD_HELPERS}
+# What a warning in a public case with ``no_warnings`` means, per function.
+PUBLIC_WARNINGS = {
+    "sigmoid": "sigmoid_overflow",
+    "sigmoid_prime": "sigmoid_overflow",
+    "binary_cross_entropy": "no_clipping",
+    "categorical_cross_entropy": "no_clipping",
+}
+
+
+def public_value(value):
+    """A case argument of ``assignment/public_cases.py`` as it is sent to the worker."""
+    if isinstance(value, dict):
+        if "array" in value:
+            return np.array(value["array"], dtype=np.float64)
+        if "fn" in value:
+            return FnRef(value["fn"])
+        if "rng" in value:
+            return RngRef(value["rng"])
+        if "f" in value:
+            return FnRef(value["f"])
+        raise ValueError(f"unknown argument marker: {sorted(value)}")
+    if isinstance(value, list):
+        return [public_value(v) for v in value]
+    return value
+
+
+def public_args(case):
+    """The case's arguments, with omitted activations (``g``, ``g_prime``) passed by name.
+
+    Naming them lets the trusted side serve the reference's activation, so that a bug in
+    the student's own ``sigmoid`` does not cost a composite question's public checks.
+    """
+    args = [public_value(v) for v in case["args"].values()]
+    parameters = list(inspect.signature(getattr(ref, case["function"])).parameters.values())
+    for parameter in parameters[len(args) :]:
+        default = parameter.default
+        if not callable(default) or FUNCTIONS.get(default.__name__) is not default:
+            break
+        args.append(FnRef(default.__name__))
+    return tuple(args)
+
+
+def classifies_xor_judge(fn, activation):
+    """``predict(thetas, XOR_X, g) > 0.5`` must equal ``XOR_Y == 1`` (reference predict)."""
+    mistake = "xor_wrong" if activation == "step" else "xor_not_learned"
+
+    def judge(outcome):
+        failed = failure_of(outcome, fn)
+        if failed:
+            return failed
+        problem = thetas_problem(outcome.value)
+        if problem:
+            return Verdict(False, problem, mistake)
+        out = ref.predict(outcome.value, ref.XOR_X, getattr(ref, activation))
+        if not np.array_equal(out > 0.5, ref.XOR_Y == 1):
+            return Verdict(
+                False,
+                f"the network outputs {np.round(out.ravel(), 3).tolist()} for XOR inputs; "
+                f"needed > 0.5 exactly for {ref.XOR_Y.ravel().tolist()}",
+                mistake,
+            )
+        return Verdict(True)
+
+    return judge
+
+
+def shape_judge(expected, fn, sent):
+    """Only the structure: types, float64, exact shapes, list lengths, finite values."""
+
+    def judge(outcome):
+        failed = failure_of(outcome, fn)
+        if failed:
+            return failed
+        problem = mismatch(expected, outcome.value, values=False)
+        if problem:
+            return Verdict(False, problem)
+        changed = modified_inputs(sent, outcome.args_after)
+        if changed:
+            message = f"`{fn}` modified its input ({', '.join(changed)}); return a new array"
+            return Verdict(False, message, "modifies_input")
+        return Verdict(True)
+
+    return judge
+
+
+def public_check(case):
+    """One case of ``assignment/public_cases.py`` as a hidden check named "public: ...".
+
+    ``returns_new`` cannot be checked here (values cross as copies); the rest can.
+    """
+    fn, kind = case["function"], case["check"]
+    args = public_args(case)
+    name = f"public: {case['description']}"
+    proxies = PUBLIC_PROXIES.get(fn, ())
+    timeout = min(float(case.get("max_seconds", 2.0)), 10.0)
+    if kind == "classifies_xor":
+        judge = classifies_xor_judge(fn, case.get("activation", "sigmoid"))
+    else:
+        expected = ref_call(fn, args)
+        if kind == "shape":
+            judge = shape_judge(expected, fn, args)
+        else:
+            judge = expect(
+                expected,
+                fn,
+                sent=args,
+                rtol=case.get("rtol", PUBLIC.RTOL),
+                atol=case.get("atol", PUBLIC.ATOL),
+                no_warnings=bool(case.get("no_warnings")),
+            )
+            if fn in PUBLIC_WARNINGS:
+                judge = warning_means(PUBLIC_WARNINGS[fn], judge)
+        if fn == "sgd":
+            judge = losses_as_list(judge)
+    return Check(name, Call(fn, args, {}, proxies), judge, timeout)
+
+
+def public_checks(qid):
+    return [public_check(case) for case in PUBLIC.CASES.get(qid, [])]
+
+
 def build(seed):
-    """Every question with its checks, inputs drawn from ``default_rng(seed)``."""
+    """Every question with its checks, inputs drawn from ``default_rng(seed)``.
+
+    Each question starts with its public checks (the same cases as ``assignment/tests/``).
+    """
     rng = np.random.default_rng(seed)
     makers = {
         "step": lambda: activation_checks(rng, "step"),
@@ -651,5 +829,6 @@ def build(seed):
         ],
     }
     return [
-        Question(qid, title, points, slide, makers[qid]()) for qid, title, points, slide in TABLE
+        Question(qid, title, points, slide, public_checks(qid) + makers[qid]())
+        for qid, title, points, slide in TABLE
     ]

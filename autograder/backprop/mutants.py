@@ -39,6 +39,18 @@ def forward_activation_on_input(thetas, X, g):
     return zs, acts
 
 
+def backprop_next_activation(thetas, X, y, g, g_prime):
+    """backprop taking ∂L/∂θ^(l) from the layer's own output, activations[l + 1]."""
+    zs, acts = ref.forward(thetas, X, g)
+    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
+    grads = [None] * len(thetas)
+    for layer in range(len(thetas) - 1, -1, -1):
+        grads[layer] = ref.weight_gradient(delta, acts[layer + 1])
+        if layer > 0:
+            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)
+    return grads
+
+
 def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake):
     """The reference SGD loop with one mistake (see the keys in ``battery.sgd_mistakes``)."""
     n, losses = X.shape[0], []

@@ -92,6 +92,9 @@ HINTS = {
     "shape (n_prev + 1, n_next).",
     "grad_transposed": "∂L/∂θ_ij = δ_j a_i: the gradient is shaped like θ, "
     "(n_prev + 1, n_next), so [1, a]ᵀ δ, not δᵀ [1, a].",
+    "backprop_wrong_activation": "∂L/∂θ_ij = δ_j a_i, with a_i the input of the weight: "
+    "thetas[l] takes the gradient [1, activations[l]]ᵀ δ / N, not the layer's own output "
+    "activations[l + 1].",
     "update_sign": "Gradient descent moves against the gradient: θ ← θ − η ∂L/∂θ.",
     "no_shuffle": "Slide 'Gradient Descent Algorithm': randomly shuffle the examples every "
     "epoch (one rng.permutation(N) per epoch).",

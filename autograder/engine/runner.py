@@ -147,7 +147,10 @@ class WorkerSession:
             env=self.box.env,
             preexec_fn=self.box.preexec,
             start_new_session=True,
+            pass_fds=self.box.extra.get("pass_fds", ()),
         )
+        for fd in self.box.extra.pop("pass_fds", ()):  # the worker's copies are enough
+            os.close(fd)
         os.set_blocking(self.process.stdin.fileno(), False)
         self.log = _Log(self.process.stderr)
         self.launched_at = time.monotonic()

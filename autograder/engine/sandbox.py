@@ -1,23 +1,61 @@
-"""How a worker process is started: its folder, command, environment and limits.
+"""How a worker process is started: its folder, command, environment, user and limits.
 
-A ``Sandbox`` prepares a fresh scratch folder holding only the student's file, builds the
-command that runs ``worker.py`` on it, and applies resource limits before the worker runs
-a single line of student code. ``kill`` ends the worker and everything it started.
+Three isolation levels, strongest first (``choose`` picks the strongest that works here):
+
+``bwrap``
+    bubblewrap: new user, PID, network, IPC and mount namespaces. The worker sees a read-only
+    view of the Python runtime only (interpreter prefix, the site-packages holding NumPy,
+    /usr, /lib*, /etc/ld.so.*) plus its own scratch folder: never the project, the reference,
+    the hidden battery, the config secret, other submissions or the output folder. It runs as
+    uid 65534 inside, has a small private /tmp and no network; everything it started dies with
+    its PID namespace when the worker is killed.
+``user``
+    (the grader runs as root, e.g. on Gradescope, without bubblewrap) the worker runs as a
+    dedicated uid of its own (``UID_BASE`` + slot, one per grading process, no passwd entry
+    needed) in a scratch folder only that uid may write; when it ends every process of that
+    uid is killed. What it can read is decided by file permissions: keep the grader's folder
+    unreadable to others (``chmod -R o-rwx /autograder/source``); ``exposed`` lists what the
+    uid could read at start-up.
+``process``
+    the grader's own user; only limits and a scratch folder (the worker can read what the
+    grader can). Used only with ``--unsafe``.
+
+At every level: rlimits (CPU seconds, address space, file size, open files, processes, no core
+dumps), the worker in its own session, and (on x86-64) a seccomp filter that refuses to create
+processes (fork, vfork, clone without CLONE_THREAD, clone3): no fork bomb, no daemon. Wall-clock
+timeouts and the output cap are the runner's.
 """
 
+import fcntl
 import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .seccomp import install_seccomp, no_fork_program
+
 WORKER_FILES = ("worker.py", "wire.py")
 ENGINE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = ENGINE_DIR.parents[1]
 # Passed through to the worker: some CPUs need these for OpenBLAS to compute correctly.
 KEEP_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
+LEVELS = ("process", "user", "bwrap")
+MINIMUM = "user"
+# Dedicated grading uids: UID_BASE + slot. No passwd entry is needed.
+UID_BASE = int(os.environ.get("AUTOGRADER_UID_BASE", "1990000000"))
+UID_SLOTS = 64
+LOCK_DIR = Path(tempfile.gettempdir()) / "autograder-uids"
+INSIDE = "/sandbox"  # where the scratch folder appears inside bwrap
+TMP_BYTES = 16 << 20  # size of bwrap's private /tmp
+
+
+class IsolationError(RuntimeError):
+    """The machine cannot give the minimum isolation level."""
 
 
 @dataclass
@@ -41,12 +79,12 @@ class Box:
     extra: dict = field(default_factory=dict)
 
 
-def worker_env(home):
+def worker_env(home, tmp=None):
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
     env.update(
         PATH="/usr/bin:/bin",
         HOME=str(home),
-        TMPDIR=str(home),
+        TMPDIR=str(tmp or home),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONHASHSEED="0",
         OMP_NUM_THREADS="1",
@@ -56,8 +94,9 @@ def worker_env(home):
     return env
 
 
-def rlimit_setter(limits):
-    """A function that applies ``limits`` to the calling process (for ``preexec_fn``)."""
+def rlimit_setter(limits, uid=None, seccomp=None):
+    """A function that applies ``limits`` to the calling process (for ``preexec_fn``), then
+    drops to ``uid`` (when given) and loads the ``seccomp`` program (when given)."""
 
     def apply():
         pairs = [
@@ -70,8 +109,39 @@ def rlimit_setter(limits):
         ]
         for which, value in pairs:
             resource.setrlimit(which, (value, value))
+        os.umask(0o077)
+        if uid is not None:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        if seccomp:
+            install_seccomp(seccomp)
 
     return apply
+
+
+def kill_uid(uid):
+    """SIGKILL every process of ``uid`` (double-forked daemons included): a child that
+    becomes ``uid`` and calls kill(-1) until nothing of that uid is left."""
+    pid = os.fork()
+    if pid == 0:  # only async-signal-safe work here
+        code = 0
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for _ in range(1000):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.waitpid(pid, 0)
+
+
+# --- the levels ---
 
 
 class ProcessSandbox:
@@ -81,22 +151,40 @@ class ProcessSandbox:
     """
 
     level = "process"
+    exposed = ()  # paths of the grader the worker can read (for the level's report)
+    notes = ()
 
-    def __init__(self, limits=None, python=sys.executable):
+    def __init__(self, limits=None, python=sys.executable, scratch_parent=None):
         self.limits = limits or Limits()
         self.python = python
+        self.seccomp = no_fork_program()
+        self.scratch_parent = scratch_parent  # where scratch folders go (default: TMPDIR)
 
-    def prepare(self, student_file):
-        scratch = Path(tempfile.mkdtemp(prefix="bp-worker-"))
+    def _scratch(self, student_file, owner=None):
+        """scratch/grader (worker.py, wire.py; read-only for the worker) and
+        scratch/submission (the student's copy; the worker's own folder)."""
+        scratch = Path(tempfile.mkdtemp(prefix="bp-worker-", dir=self.scratch_parent))
         runtime = scratch / "grader"
         runtime.mkdir()
         for name in WORKER_FILES:
             shutil.copyfile(ENGINE_DIR / name, runtime / name)
+            os.chmod(runtime / name, 0o644)
         home = scratch / "submission"
         home.mkdir()
         shutil.copyfile(student_file, home / "backprop.py")
+        if owner is not None:
+            os.chmod(scratch, 0o711)  # the worker may pass through, not list
+            os.chmod(runtime, 0o755)
+            os.chown(home / "backprop.py", owner, owner)
+            os.chown(home, owner, owner)
+            os.chmod(home, 0o700)
+        return scratch, runtime, home
+
+    def prepare(self, student_file):
+        scratch, runtime, home = self._scratch(student_file)
         argv = [self.python, "-I", str(runtime / "worker.py"), str(home / "backprop.py")]
-        return Box(argv, str(home), worker_env(home), scratch, rlimit_setter(self.limits))
+        preexec = rlimit_setter(self.limits, seccomp=self.seccomp)
+        return Box(argv, str(home), worker_env(home), scratch, preexec)
 
     def kill(self, process, box):
         try:
@@ -112,6 +200,248 @@ class ProcessSandbox:
         return describe_exit(code)
 
 
+class UserSandbox(ProcessSandbox):
+    """The worker runs as a dedicated unprivileged uid (the grader must be root)."""
+
+    level = "user"
+
+    def __init__(self, limits=None, python=sys.executable, scratch_parent=None):
+        super().__init__(limits, python, scratch_parent)
+        self._uid = None
+        self._lock = None
+        self.exposed = tuple(_USER_PROBE.get(python, {}).get("exposed", ()))
+
+    @property
+    def uid(self):
+        if self._uid is None:
+            self._uid, self._lock = allocate_uid()
+        return self._uid
+
+    def prepare(self, student_file):
+        uid = self.uid
+        scratch, runtime, home = self._scratch(student_file, owner=uid)
+        argv = [self.python, "-I", str(runtime / "worker.py"), str(home / "backprop.py")]
+        preexec = rlimit_setter(self.limits, uid=uid, seccomp=self.seccomp)
+        return Box(argv, str(home), worker_env(home), scratch, preexec, {"uid": uid})
+
+    def kill(self, process, box):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        kill_uid(box.extra["uid"])
+        process.wait()
+
+
+def allocate_uid():
+    """(uid, lock) for a grading uid no other grading process holds; the lock is held while
+    the returned file object is open. Leftover processes of that uid are killed first."""
+    LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+    info = LOCK_DIR.lstat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or not LOCK_DIR.is_dir():
+        raise IsolationError(f"{LOCK_DIR} must be a folder only the grader can use")
+    for slot in range(UID_SLOTS):
+        handle = open(LOCK_DIR / str(slot), "a")  # noqa: SIM115  (held for the sandbox's life)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        uid = UID_BASE + slot
+        kill_uid(uid)
+        return uid, handle
+    raise IsolationError(f"all {UID_SLOTS} grading uids are in use")
+
+
+class BwrapSandbox(ProcessSandbox):
+    """The worker in bubblewrap namespaces, seeing only the Python runtime and its folder."""
+
+    level = "bwrap"
+
+    def __init__(self, limits=None, python=sys.executable, scratch_parent=None, bwrap=None):
+        super().__init__(limits, python, scratch_parent)
+        self.bwrap = bwrap or shutil.which("bwrap") or "/usr/bin/bwrap"
+        self.runtime_args = runtime_binds(python)
+
+    def command(self, inner, scratch=None, seccomp_fd=None):
+        argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
+        argv += ["--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+        argv += self.runtime_args
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+        if scratch is not None:
+            argv += ["--ro-bind", str(scratch / "grader"), f"{INSIDE}/grader"]
+            argv += ["--ro-bind", str(scratch / "submission"), f"{INSIDE}/submission"]
+            argv += ["--chdir", f"{INSIDE}/submission"]
+        if seccomp_fd is not None:
+            argv += ["--seccomp", str(seccomp_fd)]
+        return argv + ["--"] + inner
+
+    def prepare(self, student_file):
+        scratch, _, _ = self._scratch(student_file)
+        inner = [
+            self.python,
+            "-I",
+            f"{INSIDE}/grader/worker.py",
+            f"{INSIDE}/submission/backprop.py",
+        ]
+        extra, seccomp_fd = {}, None
+        if self.seccomp:
+            read_end, write_end = os.pipe()
+            os.write(write_end, self.seccomp)
+            os.close(write_end)
+            extra["pass_fds"] = (read_end,)
+            seccomp_fd = read_end
+        argv = self.command(inner, scratch, seccomp_fd)
+        preexec = rlimit_setter(self.limits)
+        env = worker_env(f"{INSIDE}/submission", "/tmp")
+        return Box(argv, str(scratch), env, scratch, preexec, extra)
+
+    def cleanup(self, box):
+        for fd in box.extra.pop("pass_fds", ()):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        super().cleanup(box)
+
+
+def runtime_binds(python=sys.executable):
+    """bwrap arguments that show the Python runtime (read-only) and nothing else."""
+    import numpy
+
+    wanted = {
+        Path(sys.prefix),
+        Path(sys.base_prefix).resolve(),
+        Path(python).resolve().parent.parent,
+        Path(numpy.__file__).resolve().parent.parent,
+    }
+    args = []
+    for top in ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin"):
+        path = Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime"):
+        if os.path.exists(f"/etc/{name}"):
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    kept = []
+    for path in sorted(wanted, key=lambda p: len(p.parts)):
+        covered = any(path == k or k in path.parents for k in kept)
+        if not covered and not any(str(path).startswith(t) for t in ("/usr/", "/lib")):
+            kept.append(path)
+    for path in kept:
+        args += ["--ro-bind", str(path), str(path)]
+    return args
+
+
+# --- probing and choosing ---
+
+_BWRAP_PROBE = {}
+_USER_PROBE = {}
+PROBE_CODE = (
+    "import numpy, os, sys\n"
+    "seen = []\n"
+    "for p in sys.argv[1:]:\n"
+    "    try:\n"
+    "        os.listdir(p) if os.path.isdir(p) else open(p, 'rb').close()\n"
+    "        seen.append(p)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "print('\\n'.join(seen))\n"
+)
+
+
+def protected_paths():
+    """What a worker must not read: the project (reference, battery, config and secret)."""
+    return [str(PROJECT_DIR), str(PROJECT_DIR / "autograder" / "config.toml")]
+
+
+def bwrap_works(python=sys.executable):
+    """(True, "") when bubblewrap can run the worker's Python here; probed once per process."""
+    if python not in _BWRAP_PROBE:
+        _BWRAP_PROBE[python] = _probe_bwrap(python)
+    return _BWRAP_PROBE[python]
+
+
+def _probe_bwrap(python):
+    if not (shutil.which("bwrap") or os.path.exists("/usr/bin/bwrap")):
+        return False, "bubblewrap is not installed (apt-get install bubblewrap)"
+    try:
+        box = BwrapSandbox(python=python)
+        argv = box.command([python, "-I", "-c", "import numpy"])
+        done = subprocess.run(argv, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as error:
+        return False, f"bubblewrap could not start ({error})"
+    if done.returncode != 0:
+        why = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        return False, f"bubblewrap does not work here: {why[0][:200]}"
+    return True, ""
+
+
+def user_works(python=sys.executable):
+    """(True, "") when the grader is root and a grading uid can run the worker's Python."""
+    if python not in _USER_PROBE:
+        _USER_PROBE[python] = _probe_user(python)
+    return _USER_PROBE[python]["ok"], _USER_PROBE[python]["why"]
+
+
+def _probe_user(python):
+    if os.geteuid() != 0:
+        return {"ok": False, "why": "the grader is not running as root (needed to switch user)"}
+    uid = UID_BASE + UID_SLOTS  # a probe uid outside the slots
+    try:
+        done = subprocess.run(
+            [python, "-I", "-c", PROBE_CODE, *protected_paths()],
+            capture_output=True,
+            timeout=30,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            preexec_fn=rlimit_setter(Limits(), uid=uid),
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return {"ok": False, "why": f"could not start Python as uid {uid} ({error})"}
+    finally:
+        kill_uid(uid)
+    if done.returncode != 0:
+        return {"ok": False, "why": f"uid {uid} cannot run {python} with NumPy"}
+    exposed = [line for line in done.stdout.decode().splitlines() if line]
+    return {"ok": True, "why": "", "exposed": exposed}
+
+
+def available(python=sys.executable):
+    """{level: (works, why not)} on this machine."""
+    return {
+        "bwrap": bwrap_works(python),
+        "user": user_works(python),
+        "process": (True, ""),
+    }
+
+
+def make(level, limits=None, python=sys.executable, scratch_parent=None):
+    """A sandbox of exactly ``level``."""
+    if level == "user":
+        user_works(python)  # what the grading uid can read goes into ``exposed``
+    kind = {"bwrap": BwrapSandbox, "user": UserSandbox, "process": ProcessSandbox}[level]
+    return kind(limits, python, scratch_parent)
+
+
+def choose(limits=None, unsafe=False, minimum=MINIMUM):
+    """The strongest sandbox this machine supports, refusing weaker than ``minimum``
+    unless ``unsafe`` (then the process level is the last resort). Returns a sandbox object
+    with ``level``, ``prepare``, ``kill``, ``cleanup`` and ``describe_exit``."""
+    found = available()
+    for level in ("bwrap", "user", "process"):
+        if found[level][0] and (unsafe or LEVELS.index(level) >= LEVELS.index(minimum)):
+            return make(level, limits)
+    missing = "; ".join(f"{level}: {found[level][1]}" for level in ("bwrap", "user"))
+    raise IsolationError(
+        f"refusing to grade with less than '{minimum}' isolation ({missing}). "
+        "Install bubblewrap (apt-get install bubblewrap), or run the grader as root for the "
+        "unprivileged-user fallback, or pass --unsafe to run student code as your own user."
+    )
+
+
 def describe_exit(code):
     """Why a worker ended, in words a student understands."""
     if code is None:
@@ -123,16 +453,10 @@ def describe_exit(code):
             signal.SIGKILL: "it was killed (memory or time limit)",
             signal.SIGSEGV: "it crashed (segmentation fault; often memory exhausted)",
             signal.SIGXFSZ: "it wrote a file larger than allowed",
+            signal.SIGSYS: "it made a system call that is not allowed",
         }
         name = (
             signal.Signals(number).name if number in signal.Signals._value2member_map_ else number
         )
         return reasons.get(number, f"it was stopped by signal {name}")
     return f"the Python process exited (status {code}): sys.exit() or os._exit() in your code?"
-
-
-def choose(limits=None, unsafe=False):
-    """The strongest sandbox this machine supports (refusing weaker than the minimum
-    unless ``unsafe``). Returns a sandbox object with ``level``, ``prepare``, ``kill``,
-    ``cleanup`` and ``describe_exit``."""
-    return ProcessSandbox(limits)

@@ -93,15 +93,20 @@ def entries(root, filename):
 def collect(root, filename, workdir, identify=None):
     """Every submission under ``root``, its required file copied into ``workdir``.
 
-    ``identify(name) -> (id, identity dict)`` maps an entry name to a student (LMS layouts);
-    by default the id is the entry's name. Ids are made unique with a numeric suffix.
+    ``identify(entry name) -> (id, identity dict)`` maps an entry's file or folder name (with
+    its suffix) to a student (LMS layouts, see ``lms.py``);
+    it returns None for an entry that is not graded (e.g. a superseded attempt). By default
+    the id is the entry's name. Ids are made unique with a numeric suffix.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     root = Path(root)
     out, seen = [], set()
     for name, entry in entries(root, filename):
-        sid, identity = identify(name) if identify else (name, {})
+        found = identify(entry.name) if identify and entry != root else (name, {})
+        if found is None:
+            continue
+        sid, identity = found
         sid = base = safe_id(sid)
         n = 1
         while sid in seen:

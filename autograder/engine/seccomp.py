@@ -1,0 +1,78 @@
+"""A seccomp filter for workers: no new processes, no network, no peeking at others.
+
+Loaded in the worker's ``preexec_fn`` (or handed to bubblewrap with ``--seccomp``) before any
+student code runs. Written for x86-64; elsewhere ``no_fork_program`` returns None and the
+process-count limit and the PID namespace are what stop fork bombs.
+"""
+
+import ctypes
+import errno
+import platform
+import struct
+
+_AUDIT_ARCH_X86_64 = 0xC000003E
+_CLONE_THREAD = 0x10000
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+
+
+def _bpf(code, k, jt=0, jf=0):
+    return struct.pack("=HBBI", code, jt, jf, k)
+
+
+def no_fork_program():
+    """A classic-BPF seccomp program for the worker, or None where it is not written for the
+    CPU. Refused: creating processes (fork, vfork, clone3, clone without CLONE_THREAD;
+    threads stay allowed), sockets other than AF_UNIX, io_uring, ptrace and reading or
+    writing other processes' memory; other ABIs (x32, int 0x80)."""
+    if platform.machine() != "x86_64":
+        return None
+    fork, vfork, clone, clone3, socket = 57, 58, 56, 435, 41
+    ptrace, vm_readv, vm_writev, io_uring_setup = 101, 310, 311, 425
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    code = [
+        (ld, 4, None, None),  # architecture
+        (jeq, _AUDIT_ARCH_X86_64, "nr", "enosys"),
+        ("nr", ld, 0, None, None),  # syscall number
+        (jge, 0x40000000, "eagain", None),  # x32 ABI
+        (jeq, fork, "eagain", None),
+        (jeq, vfork, "eagain", None),
+        (jeq, clone3, "enosys", None),  # libc then falls back to clone
+        (jeq, io_uring_setup, "enosys", None),
+        (jeq, ptrace, "eperm", None),
+        (jeq, vm_readv, "eperm", None),
+        (jeq, vm_writev, "eperm", None),
+        (jeq, socket, "socket", None),
+        (jeq, clone, None, "allow"),
+        (ld, 16, None, None),  # clone flags (low 32 bits of args[0])
+        (jset, _CLONE_THREAD, "allow", "eagain"),
+        ("socket", ld, 16, None, None),  # socket family
+        (jeq, 1, "allow", "eacces"),  # AF_UNIX only
+        ("allow", ret, _ALLOW, None, None),
+        ("eagain", ret, _ERRNO | errno.EAGAIN, None, None),
+        ("enosys", ret, _ERRNO | errno.ENOSYS, None, None),
+        ("eperm", ret, _ERRNO | errno.EPERM, None, None),
+        ("eacces", ret, _ERRNO | errno.EACCES, None, None),
+    ]
+    rows = [row if isinstance(row[0], str) else (None, *row) for row in code]
+    where = {label: i for i, (label, *_) in enumerate(rows) if label}
+    out = []
+    for i, (_, op, k, jt, jf) in enumerate(rows):
+        jump = [0 if t is None else where[t] - i - 1 for t in (jt, jf)]
+        out.append(_bpf(op, k, *jump))
+    return b"".join(out)
+
+
+def install_seccomp(program):
+    """Load ``program`` into the calling process (no_new_privs first); for ``preexec_fn``."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    buffer = ctypes.create_string_buffer(program, len(program))
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    pr_set_no_new_privs, pr_set_seccomp, mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    if libc.prctl(pr_set_seccomp, mode_filter, ctypes.byref(prog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP)")

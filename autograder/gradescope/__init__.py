@@ -1,0 +1,1 @@
+"""Gradescope: setup.sh, run_autograder and the Python side of run_autograder (run.py)."""

@@ -1,0 +1,1 @@
+"""Submissions with known mistakes, graded by tests/test_hidden_battery.py."""

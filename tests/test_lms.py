@@ -1,0 +1,216 @@
+"""LMS bulk downloads in (Canvas, Moodle), gradebook files out, and sharded grading."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE, ROOT, TEMPLATE
+
+from autograder.engine import lms
+from autograder.engine.submissions import collect
+
+HALF = TEMPLATE.read_text(encoding="utf-8").replace(
+    'raise NotImplementedError("step: see slide',
+    'return (z >= 0).astype(float)\n    raise NotImplementedError("step: see slide',
+)
+
+
+def canvas_download(folder):
+    """Two students: smithjohn resubmitted (attempt 90, then 100); doejane was late and
+    re-uploaded (Canvas renamed the file backprop-1.py) and sent notes.txt too."""
+    folder.mkdir(parents=True)
+    shutil.copy(TEMPLATE, folder / "smithjohn_12_90_backprop.py")
+    shutil.copy(REFERENCE, folder / "smithjohn_12_100_backprop.py")
+    shutil.copy(TEMPLATE, folder / "doejane_late_13_95_backprop.py")
+    (folder / "doejane_late_13_95_backprop-1.py").write_text(HALF, encoding="utf-8")
+    (folder / "doejane_late_13_95_notes.txt").write_text("notes")
+    return folder
+
+
+def moodle_download(folder):
+    ada = folder / "Ada Lovelace_101_assignsubmission_file_"
+    (ada / "work").mkdir(parents=True)
+    shutil.copy(REFERENCE, ada / "work" / "backprop.py")
+    bob = folder / "Bob Byte_102_assignsubmission_file_"
+    bob.mkdir()
+    (bob / "backprop.py").write_text(HALF, encoding="utf-8")
+    (folder / "Ada Lovelace_101_assignsubmission_onlinetext_").mkdir()
+    return folder
+
+
+def grade(submissions, out, *flags):
+    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out)]
+    done = subprocess.run(
+        command + ["--jobs", "2", *flags], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def rows(path):
+    return list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+
+
+def test_layouts_are_detected(tmp_path):
+    assert lms.detect(canvas_download(tmp_path / "c")) == "canvas"
+    assert lms.detect(moodle_download(tmp_path / "m")) == "moodle"
+    plain = tmp_path / "p"
+    plain.mkdir()
+    shutil.copy(REFERENCE, plain / "alice.py")
+    assert lms.detect(plain) == "plain"
+
+
+def test_canvas_latest_attempt_only_with_identity(tmp_path):
+    root = canvas_download(tmp_path / "c")
+    identify, layout = lms.identifier(root, "backprop.py")
+    found = collect(root, "backprop.py", tmp_path / "work", identify)
+    assert layout == "canvas"
+    assert [(s.id, s.source) for s in found] == [
+        ("doejane_13", "doejane_late_13_95_backprop-1.py"),
+        ("smithjohn_12", "smithjohn_12_100_backprop.py"),
+    ]
+    jane, john = (s.identity for s in found)
+    assert jane["late"] is True and jane["login"] == "doejane" and jane["user_id"] == "13"
+    assert john["late"] is False and john["attempt"] == "100"
+
+
+def test_moodle_folders_flat_files_and_onlinetext(tmp_path):
+    root = moodle_download(tmp_path / "m")
+    (root / "Cy Flat_103_assignsubmission_file_backprop.py").write_text(HALF)
+    identify, layout = lms.identifier(root, "backprop.py")
+    found = collect(root, "backprop.py", tmp_path / "work", identify)
+    assert layout == "moodle"
+    assert [s.id for s in found] == ["Ada_Lovelace_101", "Bob_Byte_102", "Cy_Flat_103"]
+    assert found[0].identity["name"] == "Ada Lovelace"
+    assert found[0].identity["participant_id"] == "101"
+    assert all(s.file is not None for s in found)
+
+
+def test_canvas_grading_writes_the_gradebook_import(tmp_path):
+    root = canvas_download(tmp_path / "c")
+    grade(root, tmp_path / "out", "--assignment-column", "HW3 Backprop (1234)")
+    assert rows(tmp_path / "out" / "canvas_gradebook.csv") == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "HW3 Backprop (1234)"],
+        ["doejane", "13", "", "", "", "1"],
+        ["smithjohn", "12", "", "", "", "50"],
+    ]
+    data = json.loads((tmp_path / "out" / "grading.json").read_text())
+    assert data["results"][0]["identity"]["late"] is True
+    assert not (tmp_path / "out" / lms.MOODLE_FILE).exists()
+
+
+def test_moodle_zip_of_the_whole_download_equals_the_folder(tmp_path):
+    root = moodle_download(tmp_path / "m")
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as download:
+        for path in sorted(root.rglob("*")):
+            download.write(path, path.relative_to(root).as_posix())
+    grade(root, tmp_path / "from_folder", "--grade-column", "Backprop")
+    grade(archive, tmp_path / "from_zip", "--grade-column", "Backprop")
+    assert rows(tmp_path / "from_folder" / "moodle_grades.csv") == [
+        ["Identifier", "Full name", "Backprop"],
+        ["Participant 101", "Ada Lovelace", "50"],
+        ["Participant 102", "Bob Byte", "1"],
+    ]
+    for name in ("moodle_grades.csv", "grades.csv", "grading.json"):
+        folder = (tmp_path / "from_folder" / name).read_bytes()
+        assert folder == (tmp_path / "from_zip" / name).read_bytes(), name
+
+
+def test_download_zip_members_with_unsafe_paths_are_not_extracted(tmp_path):
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as download:
+        download.writestr("Ada Lovelace_101_assignsubmission_file_/backprop.py", "x = 1\n")
+        download.writestr("../evil.py", "x = 1\n")
+        download.writestr("/abs/evil.py", "x = 1\n")
+    assert lms.is_download_zip(archive)
+    out = lms.expand_download(archive, tmp_path / "x" / "y")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.py")) == [
+        "Ada Lovelace_101_assignsubmission_file_/backprop.py"
+    ]
+    assert not (tmp_path / "x" / "evil.py").exists()
+
+
+def test_lms_option_overrides_detection(tmp_path):
+    root = canvas_download(tmp_path / "c")
+    identify, layout = lms.identifier(root, "backprop.py", "plain")
+    assert identify is None and layout == "plain"
+    found = collect(root, "backprop.py", tmp_path / "work", identify)
+    assert len(found) == 4  # every .py file graded on its own
+
+
+def class_folder(folder):
+    folder.mkdir()
+    for i, text in enumerate([REFERENCE.read_text(), HALF, TEMPLATE.read_text(), HALF]):
+        (folder / f"student{i}.py").write_text(text, encoding="utf-8")
+    (folder / "student9.py").write_text("import sys\nsys.exit(3)\n")
+    return folder
+
+
+def tree(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(Path(folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def class_grades(tmp_path_factory):
+    base = tmp_path_factory.mktemp("shards")
+    root = class_folder(base / "class")
+    grade(root, base / "all")
+    for k in (1, 2, 3):
+        grade(root, base / f"shard{k}", "--shard", f"{k}/3")
+    return base
+
+
+def load(folder):
+    return json.loads((folder / "grading.json").read_text(encoding="utf-8"))
+
+
+def merge(*args):
+    command = [sys.executable, "-m", "autograder", "merge", *map(str, args)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_three_shards_merged_equal_one_run_byte_for_byte(class_grades):
+    base = class_grades
+    sizes = [len(load(base / f"shard{k}")["results"]) for k in (1, 2, 3)]
+    assert sizes == [2, 2, 1]
+    done = merge(base / "shard3", base / "shard1", base / "shard2", "--out", base / "merged")
+    assert done.returncode == 0, done.stderr
+    assert tree(base / "merged") == tree(base / "all")
+    assert len(tree(base / "all")) > 10
+
+
+def test_merge_refuses_overlaps_missing_slices_and_other_questions(class_grades, tmp_path):
+    base = class_grades
+    twice = merge(base / "shard1", base / "shard1", base / "shard2", "--out", tmp_path / "a")
+    assert twice.returncode == 2 and "slices 1..3" in twice.stderr
+    missing = merge(base / "shard1", base / "shard2", "--out", tmp_path / "b")
+    assert missing.returncode == 2
+    shutil.copytree(base / "shard2", tmp_path / "other")
+    data = json.loads((tmp_path / "other" / "grading.json").read_text())
+    data["results"][0]["questions"][0]["points"] = 7.0
+    (tmp_path / "other" / "grading.json").write_text(json.dumps(data))
+    other = merge(base / "shard1", tmp_path / "other", base / "shard3", "--out", tmp_path / "c")
+    assert other.returncode == 2 and "other questions" in other.stderr
+    shutil.copytree(base / "shard3", tmp_path / "dup3")  # slice 3's results, posing as slice 2
+    data = load(base / "shard3")
+    (tmp_path / "dup3" / "grading.json").write_text(json.dumps({**data, "shard": [2, 3]}))
+    overlap = merge(base / "shard1", tmp_path / "dup3", base / "shard3", "--out", tmp_path / "d")
+    assert overlap.returncode == 2 and "in two folders" in overlap.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_shard_spec_is_checked(tmp_path):
+    command = [sys.executable, "-m", "autograder", "grade", str(REFERENCE), "--shard", "4/3"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "K/N" in done.stderr

@@ -1,0 +1,127 @@
+"""Student code cannot cheat or harm the grader: the exploit corpus at each isolation level.
+
+Each level available here grades every exploit in tests/exploits/ together with the reference
+and a copy of it under another id (jobs=2), see tools/security_report.py. At the process level
+(``--unsafe``) the worker runs as the grader's user, so only the guarantees that do not depend
+on file permissions are tested there and the exploits that read or write the disk are not run.
+"""
+
+import csv
+import io
+import re
+
+import pytest
+
+from autograder.engine import sandbox
+from tools import security_report as harness
+
+LEVELS = harness.levels_here()
+
+
+@pytest.fixture(scope="module", params=["bwrap", "user", "process"])
+def run(request):
+    level = request.param
+    python, why = LEVELS[level]
+    if python is None:
+        pytest.skip(f"{level} isolation is not available here: {why}")
+    names = None
+    if level == "process":
+        names = [p.stem for p in harness.exploits() if p.stem not in harness.PROCESS_SKIP]
+    return harness.run_corpus(level, python, names)
+
+
+def exposed_project(run):
+    """At the user level, what the grading uid may read is up to file permissions."""
+    if run["level"] != "user":
+        return False
+    return str(harness.ROOT) in sandbox.make("user", None, LEVELS["user"][0]).exposed
+
+
+def test_every_exploit_scores_zero(run):
+    scores = {row["attack"]: row["score"] for row in run["rows"]}
+    if exposed_project(run):
+        # this checkout is world-readable: the reference can be copied (README, Security)
+        assert scores.pop("read_disk") in (0, 50)
+    assert scores and all(score == 0 for score in scores.values()), scores
+    assert all(r["isolation"] == run["level"] for r in run["results"].values())
+
+
+def test_honest_submissions_keep_the_marks_they_get_alone(run):
+    alone = harness.run_corpus(run["level"], LEVELS[run["level"]][0], names=[], jobs=1)
+    for name in harness.HONEST:
+        assert run["results"][name]["score"] == alone["results"][name]["score"] == 50
+
+
+def test_no_file_outside_the_output_folder_changes(run):
+    changed = run["changed"]
+    if run["level"] == "user":
+        # a world-writable /tmp stays writable to the grading uid: new files only, nothing of
+        # the project, the submissions or the canary beside them
+        changed = [c for c in changed if not re.fullmatch(r"/tmp/BPEXPLOIT-[\w.-]+", c)]
+    assert changed == []
+
+
+def test_no_process_or_scratch_folder_is_left_behind(run):
+    assert run["left"] == [] and run["scratch_left"] == []
+
+
+def test_no_connection_is_made_and_no_secret_is_printed(run):
+    assert run["connections"] == 0
+    assert not [row["attack"] for row in run["rows"] if row["leaked"]]
+
+
+def test_the_gradebook_holds_only_the_graders_own_scores(run):
+    rows = list(csv.DictReader(io.StringIO(run["csv"])))
+    assert {r["submission"]: float(r["score"]) for r in rows} == {
+        sid: result["score"] for sid, result in run["results"].items()
+    }
+
+
+def test_choose_refuses_less_than_the_minimum_unless_unsafe(monkeypatch):
+    monkeypatch.setattr(
+        sandbox,
+        "available",
+        lambda python=None: {
+            "bwrap": (False, "bubblewrap is not installed"),
+            "user": (False, "the grader is not running as root"),
+            "process": (True, ""),
+        },
+    )
+    with pytest.raises(sandbox.IsolationError) as error:
+        sandbox.choose()
+    for words in ("apt-get install bubblewrap", "root", "--unsafe"):
+        assert words in str(error.value)
+    assert sandbox.choose(unsafe=True).level == "process"
+
+
+def test_seccomp_program_refuses_fork_and_allows_threads():
+    import subprocess
+    import sys
+
+    program = sandbox.no_fork_program()
+    if program is None:
+        pytest.skip("the seccomp filter is written for x86-64 only")
+    code = (
+        "import os, socket, threading\n"
+        "t = threading.Thread(target=print, args=('thread',)); t.start(); t.join()\n"
+        "for make in (os.fork, socket.socket):\n"
+        "    try:\n"
+        "        make(); print('allowed')\n"
+        "    except OSError:\n"
+        "        print('refused')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        preexec_fn=sandbox.rlimit_setter(sandbox.Limits(), seccomp=program),
+    )
+    assert done.stdout.split() == ["thread", "refused", "refused"], done.stderr
+
+
+def test_readme_holds_the_security_table():
+    text = harness.README.read_text()
+    assert harness.START in text and harness.END in text
+    block = text.split(harness.START)[1].split(harness.END)[0]
+    for path in harness.exploits():
+        assert f"`{path.stem}`" in block, path.stem
