@@ -266,8 +266,9 @@ class BwrapSandbox(ProcessSandbox):
     def command(self, inner, scratch=None, seccomp_fd=None):
         argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
         argv += ["--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
-        argv += self.runtime_args
+        # /tmp first: the runtime (a venv under /tmp, say) is bound on top of it, not hidden
         argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+        argv += self.runtime_args
         if scratch is not None:
             argv += ["--ro-bind", str(scratch / "grader"), f"{INSIDE}/grader"]
             argv += ["--ro-bind", str(scratch / "submission"), f"{INSIDE}/submission"]
