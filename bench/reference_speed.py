@@ -52,7 +52,7 @@ def main():
                 200,
             ),
         ),
-        ("train_xor(seed), 400 epochs", median_seconds(lambda: ref.train_xor(7), 10)),
+        ("train_xor(seed), 250 epochs", median_seconds(lambda: ref.train_xor(7), 10)),
     ]
     print("Reference solution timings (median):")
     for name, seconds in rows:

