@@ -67,6 +67,8 @@ def show(value, limit=6):
 def kind_of(value):
     if isinstance(value, wire.Bad):
         return value.what
+    if isinstance(value, wire.FnRef):
+        return "a function"
     if isinstance(value, np.ndarray):
         return f"a {value.dtype} array of shape {value.shape}"
     if value is None:

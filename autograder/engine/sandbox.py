@@ -434,7 +434,13 @@ def choose(limits=None, unsafe=False, minimum=MINIMUM):
     found = available()
     for level in ("bwrap", "user", "process"):
         if found[level][0] and (unsafe or LEVELS.index(level) >= LEVELS.index(minimum)):
-            return make(level, limits)
+            sandbox = make(level, limits)
+            if sandbox.exposed and not unsafe:
+                # a grading uid that can read the reference is no isolation worth the name
+                paths = ", ".join(sandbox.exposed)
+                found[level] = (False, f"the grading uid can read {paths} (chmod -R o-rwx it)")
+                continue
+            return sandbox
     missing = "; ".join(f"{level}: {found[level][1]}" for level in ("bwrap", "user"))
     raise IsolationError(
         f"refusing to grade with less than '{minimum}' isolation ({missing}). "
