@@ -150,8 +150,9 @@ def parser():
     grade.add_argument("--shard", help="grade only slice K of N (K/N); join with `merge`")
     grade.add_argument(
         "--assignment-column",
-        default=lms.DEFAULT_ASSIGNMENT_COLUMN,
-        help=f"column of {lms.CANVAS_FILE} (Canvas's name of the assignment)",
+        default=None,
+        help=f"column of {lms.CANVAS_FILE}, Canvas's name of the assignment "
+        "(default: '<Assignment> (<max score>)', e.g. 'Backprop (50)')",
     )
     grade.add_argument(
         "--grade-column",

@@ -204,7 +204,7 @@ def run_corpus(level, python=None, names=None, timeout=4.0, jobs=2):
             else:
                 os.environ["AUTOGRADER_SECRET"] = saved
         left = _sandbox_processes(scratch)
-        for _ in range(30):  # a killed process may take a moment to be reaped
+        for _ in range(100):  # a killed process may take a moment to be reaped (loaded machine)
             if not left:
                 break
             time.sleep(0.1)

@@ -150,7 +150,7 @@ def failure_of(outcome, fn):
     if outcome.kind == "ok":
         return None
     if outcome.kind == "missing":
-        return Verdict(False, f"`{fn}` is not defined in your backprop.py", "missing_function")
+        return Verdict(False, f"`{fn}` is not defined in your file", "missing_function")
     if outcome.kind == "error":
         error = outcome.error or {}
         kind, text = error.get("type", "Exception"), error.get("message", "")
@@ -158,7 +158,7 @@ def failure_of(outcome, fn):
         if kind == "NotImplementedError":
             return Verdict(False, f"`{fn}` is not implemented yet", "not_implemented")
         if outcome.detail == "import":
-            return Verdict(False, f"your backprop.py could not be imported: {kind}: {text}{line}")
+            return Verdict(False, f"your file could not be imported: {kind}: {text}{line}")
         return Verdict(False, f"`{fn}` raised {kind}: {text}{line}", "exception")
     if outcome.kind == "timeout":
         return Verdict(False, f"`{fn}` did not finish in time ({outcome.detail})", "timeout")

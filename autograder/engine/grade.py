@@ -28,7 +28,9 @@ def grade_submission(submission, assignment, config, sandbox):
     started = time.monotonic()
     session = None
     if submission.file is not None:
-        session = WorkerSession(sandbox, submission.file, assignment.functions)
+        session = WorkerSession(
+            sandbox, submission.file, assignment.functions, filename=assignment.filename
+        )
         session.launch()  # the worker imports NumPy while the checks are being built
     questions = assignment.build(derive_seed(config.secret, submission.id))
     result = {

@@ -36,7 +36,6 @@ from .submissions import MAX_FILE_BYTES, SKIP
 LAYOUTS = ("auto", "canvas", "moodle", "plain")
 CANVAS_FILE = "canvas_gradebook.csv"
 MOODLE_FILE = "moodle_grades.csv"
-DEFAULT_ASSIGNMENT_COLUMN = "Backprop (50)"
 DEFAULT_GRADE_COLUMN = "Grade"
 
 CANVAS = re.compile(
@@ -224,11 +223,19 @@ def _points(x):
     return f"{x:g}"
 
 
-def canvas_csv(results, assignment_column=DEFAULT_ASSIGNMENT_COLUMN):
+def default_assignment_column(results):
+    """``<Assignment> (<max score>)``, e.g. ``Backprop (50)``, as Canvas names its columns."""
+    if not results:
+        return "Assignment"
+    return f"{results[0]['assignment'].capitalize()} ({_points(results[0]['max_score'])})"
+
+
+def canvas_csv(results, assignment_column=None):
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, <column>."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment_column])
+    column = assignment_column or default_assignment_column(results)
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
     for r in results:
         identity = r.get("identity") or {}
         if identity.get("lms") != "canvas" or "user_id" not in identity:
@@ -258,7 +265,7 @@ def write_gradebooks(results, out, assignment_column=None, grade_column=None):
     kinds = {(r.get("identity") or {}).get("lms") for r in results}
     written = []
     if "canvas" in kinds:
-        text = canvas_csv(results, assignment_column or DEFAULT_ASSIGNMENT_COLUMN)
+        text = canvas_csv(results, assignment_column)
         (out / CANVAS_FILE).write_text(text, encoding="utf-8")
         written.append(CANVAS_FILE)
     if "moodle" in kinds:

@@ -114,14 +114,17 @@ class WorkerSession:
     sandbox : autograder.engine.sandbox.Sandbox
         Makes the worker's command, environment and limits.
     student_file : pathlib.Path
-        The student's ``backprop.py`` (any name); it is copied, never run in place.
+        The student's file (any name); it is copied, never run in place.
     functions : dict of str -> callable
         What the grader may compute for the worker: proxied helpers and functions passed by
         name (activations). These are trusted implementations and run in this process.
+    filename : str
+        The name the worker imports it under (the assignment's file name, e.g. ``hw.py``).
     """
 
-    def __init__(self, sandbox, student_file, functions, import_timeout=10.0):
+    def __init__(self, sandbox, student_file, functions, import_timeout=10.0, filename=None):
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
+        self.filename = filename or "submission.py"
         self.import_timeout = import_timeout
         self.process = self.log = self.box = None
         self.launched_at = 0.0
@@ -137,7 +140,7 @@ class WorkerSession:
         """Start a worker process without waiting for it (its import overlaps our work)."""
         self.close()
         self.starts += 1
-        self.box = self.sandbox.prepare(self.student_file)
+        self.box = self.sandbox.prepare(self.student_file, self.filename)
         self.process = subprocess.Popen(
             self.box.argv,
             stdin=subprocess.PIPE,

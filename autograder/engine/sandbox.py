@@ -160,7 +160,7 @@ class ProcessSandbox:
         self.seccomp = no_fork_program()
         self.scratch_parent = scratch_parent  # where scratch folders go (default: TMPDIR)
 
-    def _scratch(self, student_file, owner=None):
+    def _scratch(self, student_file, filename, owner=None):
         """scratch/grader (worker.py, wire.py; read-only for the worker) and
         scratch/submission (the student's copy; the worker's own folder)."""
         scratch = Path(tempfile.mkdtemp(prefix="bp-worker-", dir=self.scratch_parent))
@@ -171,18 +171,19 @@ class ProcessSandbox:
             os.chmod(runtime / name, 0o644)
         home = scratch / "submission"
         home.mkdir()
-        shutil.copyfile(student_file, home / "backprop.py")
+        shutil.copyfile(student_file, home / filename)
         if owner is not None:
             os.chmod(scratch, 0o711)  # the worker may pass through, not list
             os.chmod(runtime, 0o755)
-            os.chown(home / "backprop.py", owner, owner)
+            os.chown(home / filename, owner, owner)
             os.chown(home, owner, owner)
             os.chmod(home, 0o700)
         return scratch, runtime, home
 
-    def prepare(self, student_file):
-        scratch, runtime, home = self._scratch(student_file)
-        argv = [self.python, "-I", str(runtime / "worker.py"), str(home / "backprop.py")]
+    def prepare(self, student_file, filename="submission.py"):
+        """A fresh scratch folder holding ``student_file`` as ``filename``; the Box to run."""
+        scratch, runtime, home = self._scratch(student_file, filename)
+        argv = [self.python, "-I", str(runtime / "worker.py"), str(home / filename)]
         preexec = rlimit_setter(self.limits, seccomp=self.seccomp)
         return Box(argv, str(home), worker_env(home), scratch, preexec)
 
@@ -217,10 +218,10 @@ class UserSandbox(ProcessSandbox):
             self._uid, self._lock = allocate_uid()
         return self._uid
 
-    def prepare(self, student_file):
+    def prepare(self, student_file, filename="submission.py"):
         uid = self.uid
-        scratch, runtime, home = self._scratch(student_file, owner=uid)
-        argv = [self.python, "-I", str(runtime / "worker.py"), str(home / "backprop.py")]
+        scratch, runtime, home = self._scratch(student_file, filename, owner=uid)
+        argv = [self.python, "-I", str(runtime / "worker.py"), str(home / filename)]
         preexec = rlimit_setter(self.limits, uid=uid, seccomp=self.seccomp)
         return Box(argv, str(home), worker_env(home), scratch, preexec, {"uid": uid})
 
@@ -277,13 +278,13 @@ class BwrapSandbox(ProcessSandbox):
             argv += ["--seccomp", str(seccomp_fd)]
         return argv + ["--"] + inner
 
-    def prepare(self, student_file):
-        scratch, _, _ = self._scratch(student_file)
+    def prepare(self, student_file, filename="submission.py"):
+        scratch, _, _ = self._scratch(student_file, filename)
         inner = [
             self.python,
             "-I",
             f"{INSIDE}/grader/worker.py",
-            f"{INSIDE}/submission/backprop.py",
+            f"{INSIDE}/submission/{filename}",
         ]
         extra, seccomp_fd = {}, None
         if self.seccomp:

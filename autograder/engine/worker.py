@@ -6,8 +6,8 @@ reads with a cap. Nothing here knows expected values or the reference: it receiv
 calls the student's function and sends back what came out, as plain data (see wire.py).
 
 Functions named in a call's ``proxies`` are replaced, for that call only, by stand-ins that
-ask the grader to compute them, so that a composite function (``backprop``) can be graded
-on its own even when a helper it calls (``delta_hidden``) is wrong.
+ask the grader to compute them, so that a composite function can be graded on its own even
+when a helper it calls is wrong.
 """
 
 import importlib.util
@@ -86,9 +86,10 @@ def make_proxy(name, channel):
 
 
 def load_student(path):
-    spec = importlib.util.spec_from_file_location("backprop", path)
+    name = os.path.splitext(os.path.basename(path))[0]  # the assignment's module name
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["backprop"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
