@@ -329,6 +329,8 @@ MUTANTS = [
             "(delta_next @ theta_next[1:].T) * g_prime(z)",
             "(delta_next @ theta_next[:-1].T) * g_prime(z)",
         ),
+        # train_xor runs the student's own backprop: a wrong δ may still train on some seeds
+        may_lose=("train_xor",),
     ),
     E(
         "weight_gradient_summed",
@@ -444,7 +446,7 @@ MUTANTS = [
         "xor_wrong",
         ("[-0.5, -1.5],  # biases", "[-0.5, -0.5],  # biases"),
     ),
-    E("train_xor_too_few_epochs", ["train_xor"], "xor_not_learned", ("epochs=400", "epochs=20")),
+    E("train_xor_too_few_epochs", ["train_xor"], "xor_not_learned", ("epochs=250", "epochs=20")),
     # --- whole files ---
     E(
         "syntax_error",
