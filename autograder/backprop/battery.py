@@ -658,7 +658,7 @@ def training_curve(rng):
         data = {"losses": [v if np.isfinite(v) else None for v in losses]}
         return Verdict(bool(len(losses) == EPOCHS_SHOWN and losses[-1] < losses[0]), "", data=data)
 
-    name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR (not scored)"
+    name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR"
     return Check(name, Call("sgd", args), judge, timeout=10.0, weight=0.0)
 
 

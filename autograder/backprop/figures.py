@@ -25,8 +25,8 @@ def figures(data):
                     "kind": "heatmap",
                     "title": f"Decision boundary of your train_xor({d['seed']}) network",
                     "axis": GRID.tolist(),
-                    "legend": "blue: output > 0.5 (class 1), orange: < 0.5 (class 0); "
-                    "dots: the four XOR inputs",
+                    "legend": "blue: output > 0.5, orange: < 0.5; circles: the XOR inputs "
+                    "and their labels",
                     "grid": d["grid"],
                     "points": [
                         [x[0], x[1], int(t[0])]

@@ -53,7 +53,8 @@ def show(value, limit=6):
         if value.size <= limit:
             body = np.array2string(value, precision=6, separator=", ").replace("\n", "")
             return f"{body} (shape {value.shape})"
-        return f"array of shape {value.shape}, first values {show(value.ravel()[:3])[:-12]}"
+        first = np.array2string(value.ravel()[:3], precision=6, separator=", ")
+        return f"array of shape {value.shape}, first values {first[:-1]}, ...]"
     if isinstance(value, (list, tuple)):
         opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
         inner = ", ".join(show(v, limit) for v in value[:4])
@@ -158,6 +159,7 @@ def failure_of(outcome, fn):
         if kind == "NotImplementedError":
             return Verdict(False, f"`{fn}` is not implemented yet", "not_implemented")
         if outcome.detail == "import":
+            line = "" if f"line {error.get('line')}" in text else line
             return Verdict(False, f"your file could not be imported: {kind}: {text}{line}")
         return Verdict(False, f"`{fn}` raised {kind}: {text}{line}", "exception")
     if outcome.kind == "timeout":

@@ -82,11 +82,14 @@ def heatmap(grid, axis, points, title, legend=""):
         for j in range(n)
     )
     marks = "".join(
-        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="6" '
-        f'fill="{"#1f77b4" if label else "#ff7f0e"}" stroke="black"/>'
+        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="8" fill="white" stroke="black"/>'
+        f'<text x="{sx(x):.1f}" y="{sy(y) + 4:.1f}" font-size="11" text-anchor="middle">'
+        f"{escape(str(label))}</text>"
         for x, y, label in points
     )
-    note = f'<text x="{left}" y="{H - 8}" font-size="10">{escape(legend)}</text>'
+    note = (
+        f'<text x="{W / 2}" y="{H - 8}" font-size="9" text-anchor="middle">{escape(legend)}</text>'
+    )
     return _frame(title, cells + marks + note)
 
 
