@@ -13,13 +13,14 @@ import pytest
 from conftest import REFERENCE, ROOT, TEMPLATE
 from corpus import mistakes as corpus
 
-from autograder.backprop import battery
+from autograder.backprop import battery, common, public
 from autograder.backprop.questions import HINTS, TABLE
 from autograder.engine import config as config_module
 from autograder.engine import report
 from autograder.engine.grade import grade_all
 from autograder.engine.sandbox import ProcessSandbox
 from autograder.engine.submissions import collect
+from autograder.engine.wire import RngRef
 
 EXAMPLES = ROOT / "examples"
 POINTS = {qid: points for qid, _, points, _ in TABLE}
@@ -122,30 +123,30 @@ def same_argument(a, b):
         return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
     if isinstance(a, (list, tuple)):
         return type(a) is type(b) and len(a) == len(b) and all(map(same_argument, a, b))
-    if isinstance(a, battery.RngRef):
-        return isinstance(b, battery.RngRef) and a.seed == b.seed
+    if isinstance(a, RngRef):
+        return isinstance(b, RngRef) and a.seed == b.seed
     return type(a) is type(b) and a == b
 
 
 def test_every_public_case_is_graded_first_in_its_question():
     questions = {q.id: q for q in battery.build(12345)}
-    assert set(battery.PUBLIC.CASES) == set(questions)
-    for qid, cases in battery.PUBLIC.CASES.items():
+    assert set(common.PUBLIC.CASES) == set(questions)
+    for qid, cases in common.PUBLIC.CASES.items():
         checks = questions[qid].checks[: len(cases)]
         assert len(cases) < len(questions[qid].checks), qid  # public ⊊ graded
         for case, check in zip(cases, checks):
             assert check.name == f"public: {case['description']}"
             assert check.call.fn == case["function"]
-            sent = [battery.public_value(v) for v in case["args"].values()]
+            sent = [public.public_value(v) for v in case["args"].values()]
             assert same_argument(list(check.call.args[: len(sent)]), sent), check.name
         assert not any(c.name.startswith("public:") for c in questions[qid].checks[len(cases) :])
 
 
 def test_public_small_functions_are_served_by_the_grader_as_defined():
     inputs = {"bowl": np.array([0.3, -1.2]), "sum_of_squares": np.array([[0.3, -1.2], [2.0, 0.7]])}
-    for name, f in battery.PUBLIC.FUNCTIONS.items():
+    for name, f in common.PUBLIC.FUNCTIONS.items():
         x = inputs.get(name, 0.7)
-        assert battery.FUNCTIONS[name](x) == pytest.approx(f(x), rel=1e-12), name
+        assert common.FUNCTIONS[name](x) == pytest.approx(f(x), rel=1e-12), name
 
 
 def test_examples_score_exactly_as_documented(graded):

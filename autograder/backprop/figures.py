@@ -1,7 +1,7 @@
 """Pictures for the feedback, from plain data the checks kept (drawn by the engine)."""
 
-from .battery import GRID
 from .reference import ref
+from .xor import GRID
 
 
 def figures(data):

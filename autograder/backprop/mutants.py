@@ -2,7 +2,7 @@
 
 Each function takes the same inputs as the contract function it mimics. A failing student
 output that matches one of these (within tolerance) earns the hint of that mistake's key in
-``questions.HINTS``. Keys are the dict keys used by ``battery.py``.
+``questions.HINTS``. Keys are the dict keys used by the check modules.
 """
 
 import numpy as np
@@ -52,7 +52,7 @@ def backprop_next_activation(thetas, X, y, g, g_prime):
 
 
 def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake):
-    """The reference SGD loop with one mistake (see the keys in ``battery.sgd_mistakes``)."""
+    """The reference SGD loop with one mistake (keys: ``SGD_MISTAKES`` below)."""
     n, losses = X.shape[0], []
     once = rng.permutation(n) if mistake == "shuffle_once" else None
     for _ in range(epochs):

@@ -1,0 +1,113 @@
+"""What every part of the hidden battery shares: the functions the grader may compute for a
+worker, the public cases, and the small constructors of checks.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from ..engine.checks import Check, expect
+from ..engine.runner import Call
+from ..engine.wire import FnRef, RngRef
+from .reference import ref
+
+PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
+
+
+def sin_of_square(x):
+    """The chain-rule slide's z = sin(x²)."""
+    return float(np.sin(x * x))
+
+
+def cubic(x):
+    return float(x**3 - 2.0 * x)
+
+
+def sum_of_sines(theta):
+    return float(np.sum(np.sin(theta) * np.arange(1, theta.size + 1).reshape(theta.shape)))
+
+
+def sum_of_squares(theta):
+    return float(np.sum(theta * theta))
+
+
+SCALAR_FUNCTIONS = {
+    "sin_of_square": sin_of_square,
+    "cubic": cubic,
+    "sum_of_sines": sum_of_sines,
+    "sum_of_squares": sum_of_squares,
+}
+
+CONTRACT = [
+    "step",
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh",
+    "tanh_prime",
+    "identity",
+    "identity_prime",
+    "mse",
+    "forward",
+    "predict",
+    "delta_output",
+    "delta_hidden",
+    "weight_gradient",
+    "backprop",
+    "update",
+]
+
+
+def _load_public_cases():
+    """``assignment/public_cases.py`` (plain data), loaded by path like the reference."""
+    path = Path(__file__).resolve().parents[2] / "assignment" / "public_cases.py"
+    spec = importlib.util.spec_from_file_location("backprop_public_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PUBLIC = _load_public_cases()
+# The public cases' small functions ({"f": name}) are served under their own names too.
+PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR_FUNCTIONS}
+
+# What the grader may compute for a worker (only the ones a call names are ever served).
+FUNCTIONS = {name: getattr(ref, name) for name in CONTRACT} | SCALAR_FUNCTIONS | PUBLIC_FUNCTIONS
+
+
+def check(name, fn, args, expected, kwargs=None, proxies=(), **options):
+    """A value check of ``fn(*args, **kwargs)`` against ``expected``."""
+    timeout = options.pop("timeout", 2.0)
+    weight = options.pop("weight", 1.0)
+    warning_key = options.pop("warning_key", "")
+    judge = expect(expected, fn, sent=args, **options)
+    if warning_key:
+        judge = warning_means(warning_key, judge)
+    return Check(name, Call(fn, tuple(args), kwargs or {}, tuple(proxies)), judge, timeout, weight)
+
+
+def warning_means(key, judge):
+    """A warning during the call is the mistake ``key`` (e.g. exp overflowing in σ)."""
+
+    def judge_with_key(outcome):
+        verdict = judge(outcome)
+        if verdict.mistake == "warning":
+            verdict.mistake = key
+        return verdict
+
+    return judge_with_key
+
+
+def live(value):
+    """Turn FnRefs and RngRefs of the sent arguments into the reference's own objects."""
+    if isinstance(value, FnRef):
+        return FUNCTIONS[value.name]
+    if isinstance(value, RngRef):
+        return np.random.default_rng(value.seed)
+    if isinstance(value, list):
+        return [live(v) for v in value]
+    return value
+
+
+def ref_call(fn, args):
+    return getattr(ref, fn)(*[live(a) for a in args])

@@ -1,0 +1,280 @@
+"""Hidden checks of the network: initialisation, forward pass, δ, gradients, backprop,
+update and SGD (composites with their helpers answered by the reference)."""
+
+import numpy as np
+
+from ..engine.checks import Check, Verdict, expect, failure_of, mismatch
+from ..engine.runner import Call
+from ..engine.wire import FnRef, RngRef
+from . import mutants
+from .common import PAIRS, check
+from .reference import ref
+
+# --- the network ---
+
+
+def network(rng, sizes, n):
+    thetas = [rng.normal(size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    X = rng.normal(size=(n, sizes[0]))
+    y = rng.uniform(0.0, 1.0, size=(n, sizes[-1]))
+    return thetas, X, y
+
+
+NETWORKS = [([2, 3, 1], 4, "sigmoid"), ([3, 5, 4, 2], 6, "tanh"), ([4, 2, 6, 3, 1], 5, "sigmoid")]
+
+
+def init_checks(rng):
+    out = []
+    for sizes in ([2, 3, 1], [3, 5, 4, 2]):
+        seed = int(rng.integers(2**31))
+        expected = ref.init_params(sizes, np.random.default_rng(seed))
+        draw = np.random.default_rng(seed)
+        mistakes = {
+            "init_shape": [draw.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])],
+        }
+        draw = np.random.default_rng(seed)
+        mistakes["init_draw_order"] = [
+            draw.normal(size=(b, a + 1)).T for a, b in zip(sizes[:-1], sizes[1:])
+        ]
+        out.append(
+            check(
+                f"init_params({sizes}, rng)",
+                "init_params",
+                (sizes, RngRef(seed)),
+                expected,
+                mistakes=mistakes,
+            )
+        )
+    return out
+
+
+def forward_checks(rng, fn):
+    out = []
+    for sizes, n, act in NETWORKS:
+        thetas, X, _ = network(rng, sizes, n)
+        g = getattr(ref, act)
+        args = (thetas, X, FnRef(act))
+        if fn == "forward":
+            expected = ref.forward(thetas, X, g)
+
+            def mistakes(thetas=thetas, X=X, g=g):
+                return {
+                    "bias_last": mutants.forward_bias_last(thetas, X, g),
+                    "no_output_activation": mutants.forward_no_output_activation(thetas, X, g),
+                    "activation_on_input": mutants.forward_activation_on_input(thetas, X, g),
+                }
+
+            proxies = ()
+        else:
+            expected = ref.predict(thetas, X, g)
+            mistakes = {"no_output_activation": ref.forward(thetas, X, g)[0][-1]}
+            proxies = ("forward",)
+        desc = f"{fn} on a {'-'.join(map(str, sizes))} {act} network, N={n}"
+        out.append(check(desc, fn, args, expected, proxies=proxies, mistakes=mistakes))
+    return out
+
+
+def delta_output_checks(rng):
+    out = []
+    for n, c, act in [(4, 1, "sigmoid"), (5, 3, "tanh"), (6, 2, "sigmoid")]:
+        z = rng.normal(size=(n, c))
+        a, y = getattr(ref, act)(z), rng.uniform(size=(n, c))
+        gp = getattr(ref, PAIRS[act])
+        args = (a, y, z, FnRef(PAIRS[act]))
+        mistakes = {
+            "missing_g_prime": a - y,
+            "sign_flipped": (y - a) * gp(z),
+            "prime_on_activation": (a - y) * gp(a),
+        }
+        out.append(
+            check(
+                f"delta_output with N={n}, C={c}, {act}",
+                "delta_output",
+                args,
+                ref.delta_output(a, y, z, gp),
+                mistakes=mistakes,
+            )
+        )
+    return out
+
+
+def delta_hidden_checks(rng):
+    out = []
+    for n, h, k, act in [(3, 2, 1, "sigmoid"), (4, 5, 3, "tanh"), (6, 4, 7, "sigmoid")]:
+        delta_next, theta_next = rng.normal(size=(n, k)), rng.normal(size=(h + 1, k))
+        z, gp = rng.normal(size=(n, h)), getattr(ref, PAIRS[act])
+        args = (delta_next, theta_next, z, FnRef(PAIRS[act]))
+        mistakes = {
+            "wrong_bias_row_dropped": (delta_next @ theta_next[:-1].T) * gp(z),
+            "hidden_missing_g_prime": delta_next @ theta_next[1:].T,
+        }
+        desc = f"delta_hidden with N={n}, layer of {h} units feeding {k}, {act}"
+        out.append(
+            check(
+                desc,
+                "delta_hidden",
+                args,
+                ref.delta_hidden(*args[:3], gp),
+                mistakes=mistakes,
+                error_hints={"broadcast": "bias_row_propagated"},
+            )
+        )
+    return out
+
+
+def weight_gradient_checks(rng):
+    out = []
+    for n, p, k in [(1, 2, 1), (5, 3, 4), (8, 6, 2)]:
+        delta, a_prev = rng.normal(size=(n, k)), rng.normal(size=(n, p))
+        expected = ref.weight_gradient(delta, a_prev)
+        mistakes = {
+            "grad_no_bias_row": a_prev.T @ delta / n,
+            "grad_transposed": expected.T,
+            "bias_last": np.vstack([expected[1:], expected[:1]]),
+        }
+        if n > 1:
+            mistakes["grad_sum_not_mean"] = expected * n
+        desc = f"weight_gradient with N={n}, {p} inputs, {k} outputs"
+        out.append(check(desc, "weight_gradient", (delta, a_prev), expected, mistakes=mistakes))
+    return out
+
+
+BACKPROP_HELPERS = ("forward", "delta_output", "delta_hidden", "weight_gradient")
+
+
+def loss_of(thetas, X, y, g):
+    return 0.5 * float(np.sum((ref.predict(thetas, X, g) - y) ** 2)) / X.shape[0]
+
+
+def rel_error(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def backprop_checks(rng):
+    out = []
+    for sizes, n, act in NETWORKS:
+        thetas, X, y = network(rng, sizes, n)
+        g, gp = getattr(ref, act), getattr(ref, PAIRS[act])
+        args = (thetas, X, y, FnRef(act), FnRef(PAIRS[act]))
+        expected = ref.backprop(thetas, X, y, g, gp)
+        net = f"{'-'.join(map(str, sizes))} {act} network, N={n}"
+        out.append(
+            check(
+                f"backprop on a {net}",
+                "backprop",
+                args,
+                expected,
+                proxies=BACKPROP_HELPERS,
+                mistakes={
+                    "grad_sum_not_mean": [e * n for e in expected],
+                    "backprop_wrong_activation": mutants.backprop_next_activation(
+                        thetas, X, y, g, gp
+                    ),
+                },
+            )
+        )
+        numeric = numerical_gradients(thetas, X, y, g)
+        out.append(
+            Check(
+                f"gradient check of backprop on a {net}",
+                Call("backprop", args, {}, BACKPROP_HELPERS),
+                gradient_judge(numeric),
+            )
+        )
+    return out
+
+
+def numerical_gradients(thetas, X, y, g):
+    """Centred differences of the reference loss, layer by layer."""
+    out = []
+    for layer, theta in enumerate(thetas):
+
+        def f(t, layer=layer):
+            return loss_of(thetas[:layer] + [t] + thetas[layer + 1 :], X, y, g)
+
+        out.append(ref.numerical_gradient(f, theta))
+    return out
+
+
+def gradient_judge(numeric, threshold=1e-5):
+    """Relative error against centred differences of the reference loss (CS231n's check)."""
+
+    def judge(outcome):
+        failed = failure_of(outcome, "backprop")
+        if failed:
+            return failed
+        problem = mismatch(numeric, outcome.value, values=False)
+        if problem:
+            return Verdict(False, problem)
+        errors = [rel_error(a, b) for a, b in zip(outcome.value, numeric)]
+        worst = int(np.argmax(errors))
+        if errors[worst] > threshold:
+            return Verdict(
+                False,
+                f"relative error {errors[worst]:.2e} in layer {worst} "
+                f"(threshold {threshold:g}) against centred numerical gradients",
+            )
+        return Verdict(True)
+
+    return judge
+
+
+def update_checks(rng):
+    out = []
+    for sizes, eta in [([2, 2, 1], 0.5), ([3, 5, 4, 2], 0.1)]:
+        thetas, _, _ = network(rng, sizes, 1)
+        grads = [rng.normal(size=t.shape) for t in thetas]
+        expected = ref.update(thetas, grads, eta)
+        mistakes = {"update_sign": ref.update(thetas, grads, -eta)}
+        desc = f"update on a {'-'.join(map(str, sizes))} network, η = {eta}"
+        out.append(check(desc, "update", (thetas, grads, eta), expected, mistakes=mistakes))
+    return out
+
+
+SGD_HELPERS = ("backprop", "update", "predict", "forward", "mse")
+
+
+def sgd_checks(rng):
+    out = []
+    for sizes, n, batch, epochs, act in [
+        ([2, 3, 1], 5, 1, 2, "sigmoid"),
+        ([3, 4, 2], 10, 3, 3, "sigmoid"),
+        ([2, 5, 3], 7, 7, 2, "tanh"),
+    ]:
+        thetas, X, y = network(rng, sizes, n)
+        seed, eta = int(rng.integers(2**31)), 0.5
+        g, gp = getattr(ref, act), getattr(ref, PAIRS[act])
+        args = (thetas, X, y, eta, epochs, batch, RngRef(seed), FnRef(act), FnRef(PAIRS[act]))
+        expected = ref.sgd(thetas, X, y, eta, epochs, batch, np.random.default_rng(seed), g, gp)
+
+        def mistakes(
+            thetas=thetas, X=X, y=y, eta=eta, epochs=epochs, batch=batch, seed=seed, g=g, gp=gp
+        ):
+            return {
+                key: mutants.sgd_variant(
+                    thetas, X, y, eta, epochs, batch, np.random.default_rng(seed), g, gp, key
+                )
+                for key in mutants.SGD_MISTAKES
+            }
+
+        desc = (
+            f"sgd on a {'-'.join(map(str, sizes))} {act} network, N={n}, "
+            f"batch_size={batch}, {epochs} epochs, η={eta}"
+        )
+        judge = expect(tuple(expected), "sgd", mistakes=mistakes, sent=args)
+        out.append(Check(desc, Call("sgd", args, {}, SGD_HELPERS), losses_as_list(judge)))
+    return out
+
+
+def losses_as_list(judge):
+    """Accept ``losses`` as a 1-D float64 array as well as a list of floats."""
+
+    def lenient(outcome):
+        value = outcome.value
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            losses = value[1]
+            if isinstance(losses, np.ndarray) and losses.ndim == 1 and losses.dtype == np.float64:
+                outcome.value = (value[0], [float(v) for v in losses])
+        return judge(outcome)
+
+    return lenient

@@ -1,0 +1,174 @@
+"""Hidden checks of the single steps: activations, losses, numerical derivatives."""
+
+import numpy as np
+
+from ..engine.wire import FnRef
+from .common import PAIRS, SCALAR_FUNCTIONS, check, ref_call
+from .reference import ref
+
+# --- activations ---
+
+
+def activation_checks(rng, name):
+    prime = PAIRS.get(name)
+    z_small = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    z = rng.normal(0.0, 3.0, size=(4, 3))
+    z[rng.integers(0, 4), rng.integers(0, 3)] = 0.0  # an exact 0 among random values
+    out = []
+    for fn, zz in [(name, z_small), (name, z)] + ([(prime, z_small), (prime, z)] if prime else []):
+        mistakes = {}
+        if fn.endswith("_prime"):
+            # g' evaluated as if z were the activation a = g(z)
+            on_act = zz * (1 - zz) if fn == "sigmoid_prime" else 1 - zz * zz
+            mistakes = {"prime_on_activation": on_act}
+            if fn == "identity_prime":
+                mistakes = {"prime_not_array": lambda got: not isinstance(got, np.ndarray)}
+        if fn == "step":
+            mistakes = {"step_strict": (zz > 0).astype(np.float64)}
+        desc = f"{fn} on an array of shape {zz.shape}"
+        out.append(check(desc, fn, (zz,), ref_call(fn, (zz,)), mistakes=mistakes))
+    if name == "step":
+        zeros = np.zeros((2, 3))
+        out.insert(
+            0,
+            check(
+                "step(0) is 1",
+                "step",
+                (zeros,),
+                np.ones((2, 3)),
+                mistakes={"step_strict": np.zeros((2, 3))},
+            ),
+        )
+    if name == "sigmoid":
+        big = np.array([[-1000.0, -60.0, 0.0, 60.0, 1000.0]])
+        for fn in ("sigmoid", "sigmoid_prime"):
+            mistakes = {"sigmoid_overflow": lambda got: True}
+            if fn == "sigmoid_prime":  # σ' evaluated on z as if it were σ(z)
+                mistakes = {"prime_on_activation": big * (1 - big)} | mistakes
+            out.append(
+                check(
+                    f"{fn} on saturated inputs ±60, ±1000 (no overflow warning)",
+                    fn,
+                    (big,),
+                    ref_call(fn, (big,)),
+                    no_warnings=True,
+                    warning_key="sigmoid_overflow",
+                    mistakes=mistakes,
+                )
+            )
+    return out
+
+
+# --- losses ---
+
+
+def loss_checks(rng, name):
+    out = []
+    for n, c in [(3, 1), (6, 3)] if name != "binary_cross_entropy" else [(3, 1), (7, 1)]:
+        if name == "mse":
+            y, y_hat = rng.normal(size=(n, c)), rng.normal(size=(n, c))
+        elif name == "binary_cross_entropy":
+            y = rng.integers(0, 2, size=(n, c)).astype(np.float64)
+            y_hat = rng.uniform(0.05, 0.95, size=(n, c))
+        else:
+            c = max(c, 3)
+            y = np.eye(c)[rng.integers(0, c, size=n)]
+            y_hat = rng.dirichlet(np.ones(c), size=n)
+        out.append(loss_check(name, y, y_hat))
+    if name != "mse":  # predictions of exactly 0 and 1: clipping keeps the loss finite
+        if name == "binary_cross_entropy":
+            y, y_hat = (
+                np.array([[1.0], [0.0], [1.0], [0.0]]),
+                np.array([[0.0], [1.0], [1.0], [0.0]]),
+            )
+        else:
+            y, y_hat = np.eye(3), np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+        out.append(loss_check(name, y, y_hat, "with predictions of exactly 0 and 1"))
+    return out
+
+
+def loss_check(name, y, y_hat, extra=""):
+    expected = getattr(ref, name)(y, y_hat)
+    n, c = y.shape
+    raw = ((y - y_hat) ** 2).sum()
+    mistakes = {
+        "mse": {
+            "sum_not_mean": raw,
+            "mean_over_outputs": raw / (n * c),
+            "half_factor": raw / n / 2,
+        },
+        "binary_cross_entropy": {"mean_not_sum": expected / n, "sign_of_loss": -expected},
+        "categorical_cross_entropy": {"mean_not_sum": expected / n, "sign_of_loss": -expected},
+    }[name]
+    if name != "mse":
+        mistakes["no_clipping"] = lambda got: not np.isfinite(got)
+        if c == 1 and n > 1:
+            mistakes.pop("mean_over_outputs", None)
+    desc = f"{name} with N={n}, C={c}" + (f" {extra}" if extra else "")
+    return check(desc, name, (y, y_hat), expected, mistakes=mistakes)
+
+
+# --- numerical derivatives ---
+
+
+def derivative_checks(rng):
+    out = []
+    for fname, h in [("sin_of_square", None), ("cubic", None), ("sin_of_square", 1e-3)]:
+        f, x = SCALAR_FUNCTIONS[fname], float(rng.uniform(-2.0, 2.0))
+        step = 1e-5 if h is None else h
+        expected = ref.numerical_derivative(f, x, step)
+        mistakes = {
+            "forward_difference": (f(x + step) - f(x)) / step,
+            "wrong_denominator": (f(x + step) - f(x - step)) / step,
+        }
+        if h is not None:
+            mistakes["ignores_h"] = ref.numerical_derivative(f, x)
+        kwargs = {} if h is None else {"h": h}
+        desc = f"numerical_derivative of {fname} at x = {x:.4f}" + (f", h = {h:g}" if h else "")
+        out.append(
+            check(
+                desc,
+                "numerical_derivative",
+                (FnRef(fname), x),
+                expected,
+                kwargs,
+                rtol=1e-7,
+                mistakes=mistakes,
+            )
+        )
+    return out
+
+
+def gradient_checks(rng):
+    out = []
+    for fname, shape, h in [
+        ("sum_of_squares", (2, 3), None),
+        ("sum_of_sines", (4, 3), None),
+        ("sum_of_sines", (3, 2), 1e-3),
+    ]:
+        f, theta = SCALAR_FUNCTIONS[fname], rng.normal(size=shape)
+        step = 1e-5 if h is None else h
+        expected = ref.numerical_gradient(f, theta, step)
+        forward = np.zeros_like(theta)
+        for k in np.ndindex(shape):
+            moved = theta.copy()
+            moved[k] += step
+            forward[k] = (f(moved) - f(theta)) / step
+        mistakes = {"forward_difference": forward, "wrong_denominator": 2 * expected}
+        if h is not None:
+            mistakes["ignores_h"] = ref.numerical_gradient(f, theta)
+        kwargs = {} if h is None else {"h": h}
+        desc = f"numerical_gradient of {fname} at a {shape} array" + (f", h = {h:g}" if h else "")
+        out.append(
+            check(
+                desc,
+                "numerical_gradient",
+                (FnRef(fname), theta),
+                expected,
+                kwargs,
+                rtol=1e-6,
+                atol=1e-8,
+                mistakes=mistakes,
+            )
+        )
+    return out

@@ -1,0 +1,103 @@
+"""Hidden checks of the XOR networks: hand-set step weights, training, the loss curve."""
+
+import numpy as np
+
+from ..engine.checks import Check, Verdict, failure_of
+from ..engine.runner import Call
+from ..engine.wire import RngRef
+from .reference import ref
+
+# --- XOR ---
+
+
+def thetas_problem(value):
+    """Why ``value`` is not a valid list of weight matrices for a 2-...-1 network."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return f"expected a list of weight matrices, got {type(value).__name__}"
+    for i, theta in enumerate(value):
+        if not isinstance(theta, np.ndarray) or theta.dtype != np.float64 or theta.ndim != 2:
+            return f"thetas[{i}] is not a 2-D float64 array"
+        if not np.all(np.isfinite(theta)):
+            return f"thetas[{i}] has non-finite values"
+    sizes = [value[0].shape[0] - 1] + [t.shape[1] for t in value]
+    for i in range(1, len(value)):
+        if value[i].shape[0] != value[i - 1].shape[1] + 1:
+            return (
+                f"thetas[{i}] has shape {value[i].shape}: {value[i - 1].shape[1] + 1} rows expected"
+            )
+    if sizes[0] != 2 or sizes[-1] != 1:
+        return f"the network maps {sizes[0]} inputs to {sizes[-1]} outputs; XOR needs 2 -> 1"
+    return ""
+
+
+def xor_step_judge(outcome):
+    failed = failure_of(outcome, "xor_step_network")
+    if failed:
+        return failed
+    problem = thetas_problem(outcome.value)
+    if problem:
+        return Verdict(False, problem, "xor_wrong")
+    out = ref.predict(outcome.value, ref.XOR_X, ref.step)
+    if not np.array_equal(out, ref.XOR_Y):
+        return Verdict(
+            False,
+            f"with step activations the network outputs {out.ravel().tolist()} "
+            f"for inputs {ref.XOR_X.tolist()}; XOR is {ref.XOR_Y.ravel().tolist()}",
+            "xor_wrong",
+        )
+    return Verdict(True)
+
+
+GRID = np.linspace(-0.5, 1.5, 41)
+
+
+def train_xor_judge(seed):
+    def judge(outcome):
+        failed = failure_of(outcome, "train_xor")
+        if failed:
+            return failed
+        problem = thetas_problem(outcome.value)
+        if problem:
+            return Verdict(False, problem)
+        thetas = outcome.value
+        out = ref.predict(thetas, ref.XOR_X)
+        xx, yy = np.meshgrid(GRID, GRID)
+        grid = ref.predict(thetas, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+        data = {"seed": seed, "grid": grid.tolist(), "outputs": out.ravel().tolist()}
+        if not np.array_equal(out > 0.5, ref.XOR_Y == 1):
+            return Verdict(
+                False,
+                f"train_xor({seed}) outputs {np.round(out.ravel(), 3).tolist()} "
+                f"for XOR inputs; needed > 0.5 exactly for {ref.XOR_Y.ravel().tolist()}",
+                "xor_not_learned",
+                data,
+            )
+        return Verdict(True, data=data)
+
+    return judge
+
+
+EPOCHS_SHOWN = 200
+
+
+def training_curve(rng):
+    """Not scored: the student's own sgd end to end on XOR, for the loss-curve figure."""
+    seed = int(rng.integers(2**31))
+    thetas = ref.init_params([2, 4, 1], np.random.default_rng(seed))
+    args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, EPOCHS_SHOWN, 4, RngRef(seed))
+
+    def judge(outcome):
+        failed = failure_of(outcome, "sgd")
+        if failed:
+            return failed
+        value = outcome.value
+        losses = value[1] if isinstance(value, (list, tuple)) and len(value) == 2 else None
+        if isinstance(losses, np.ndarray):
+            losses = losses.tolist()
+        if not isinstance(losses, list) or not all(isinstance(v, float) for v in losses):
+            return Verdict(False, "sgd did not return a list of losses")
+        data = {"losses": [v if np.isfinite(v) else None for v in losses]}
+        return Verdict(bool(len(losses) == EPOCHS_SHOWN and losses[-1] < losses[0]), "", data=data)
+
+    name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR"
+    return Check(name, Call("sgd", args), judge, timeout=10.0, weight=0.0)
