@@ -11,31 +11,12 @@ from conftest import REFERENCE, ROOT, TEMPLATE, load_module
 from otter.test_files.exception_test import ExceptionTestFile
 
 from assignment import public_cases
+from autograder.backprop.questions import TABLE
 from tools import check, make_public_checks
 
 PUBLIC_TESTS = ROOT / "assignment" / "tests"
-QUESTION_IDS = [
-    "step",
-    "sigmoid",
-    "tanh",
-    "identity",
-    "mse",
-    "binary_cross_entropy",
-    "categorical_cross_entropy",
-    "numerical_derivative",
-    "numerical_gradient",
-    "init_params",
-    "forward",
-    "predict",
-    "delta_output",
-    "delta_hidden",
-    "weight_gradient",
-    "backprop",
-    "update",
-    "sgd",
-    "xor_step_network",
-    "train_xor",
-]
+# The grader's own table of questions is the oracle the public checks must match.
+QUESTION_IDS = [row[0] for row in TABLE]
 
 
 def case_failures(module):
