@@ -117,10 +117,12 @@ def cmd_merge(args):
 def cmd_points(args):
     config = config_module.load(args.config)
     questions = load(config.assignment).build(0)
-    print("| question | points | checks | slide |\n|---|---|---|---|")
+    print("| question | points | scored checks | shown, not scored | slide |")
+    print("|---|---|---|---|---|")
     for q in questions:
-        print(f"| `{q.id}` | {q.points:g} | {len(q.checks)} | {q.slide} |")
-    print(f"| **total** | **{sum(q.points for q in questions):g}** | | |")
+        scored = sum(c.weight > 0 for c in q.checks)
+        print(f"| `{q.id}` | {q.points:g} | {scored} | {len(q.checks) - scored} | {q.slide} |")
+    print(f"| **total** | **{sum(q.points for q in questions):g}** | | | |")
     return 0
 
 

@@ -1,5 +1,9 @@
-"""The public cases of ``assignment/public_cases.py`` as graded checks: the public checks
-are a strict subset of what is graded."""
+"""The public cases of ``assignment/public_cases.py`` as checks of the hidden battery.
+
+The grader runs every public check too (they are a strict subset of what is checked) and
+shows the result, but gives them no weight: their inputs and answers are public, so only
+the checks on each student's own inputs earn points.
+"""
 
 import inspect
 
@@ -130,7 +134,10 @@ def public_check(case):
                 judge = warning_means(PUBLIC_WARNINGS[fn], judge)
         if fn == "sgd":
             judge = losses_as_list(judge)
-    return Check(name, Call(fn, args, {}, proxies), judge, timeout)
+    # Run and shown, but worth nothing on its own: the public inputs (and so their answers)
+    # are in the students' hands, and hard-coding them must earn nothing. The scored checks
+    # cover the same ground on inputs drawn for each student.
+    return Check(name, Call(fn, args, {}, proxies), judge, timeout, weight=0.0)
 
 
 def public_checks(qid):
