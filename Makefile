@@ -17,6 +17,8 @@ help:
 	@echo "make notebook      rebuild assignment/backprop.ipynb"
 	@echo "make check         public checks on solutions/ (STUDENT=path/to/backprop.py to change)"
 	@echo "make bench         timings of the reference and of grading"
+	@echo "make security      grade the exploit corpus, write the README's security table"
+	@echo "make readme        write the points table into README.md"
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python >= 3.10 needed")'
