@@ -209,7 +209,7 @@ def summary(results, seconds=None, jobs=1):
         for r in results
         for q in r["questions"]
         for c in q["checks"]
-        if c["mistake"] and not c["passed"]
+        if c["mistake"] and not c["passed"] and c["weight"] > 0
     )
     if kinds:
         lines += [
@@ -219,7 +219,7 @@ def summary(results, seconds=None, jobs=1):
         ]
     if mistakes:
         common = ", ".join(f"{k} ({v})" for k, v in mistakes.most_common(8))
-        lines += ["", f"Failures by kind (checks): {common}"]
+        lines += ["", f"Failures by kind (scored checks): {common}"]
     return "\n".join(lines)
 
 
