@@ -67,14 +67,11 @@ def run(folder, jobs, sandbox_factory, config):
 def otter_style(n):
     """Seconds per submission the way otter grades: a fresh Jupyter kernel per submission,
     the checks run inside it (here only the public checks, fewer than the hidden battery)."""
-    import json
-
     import nbformat
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     from assignment.public_cases import QUESTIONS
+    from tools.run_notebook import kernel_manager
 
     cells = [
         "import otter\ngrader = otter.Notebook(tests_dir='tests')",
@@ -87,17 +84,8 @@ def otter_style(n):
             work = Path(work)
             shutil.copytree(ROOT / "assignment" / "tests", work / "tests")
             shutil.copy(REFERENCE, work / "backprop.py")
-            spec = work / "kernels" / "bench"
-            spec.mkdir(parents=True)
-            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-            (spec / "kernel.json").write_text(
-                json.dumps({"argv": argv, "language": "python", "display_name": "bench"})
-            )
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-            manager = AsyncKernelManager(
-                kernel_name="bench",
-                kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]),
-            )
+            manager = kernel_manager(work)
             start = time.perf_counter()
             NotebookClient(nb, km=manager, resources={"metadata": {"path": str(work)}}).execute()
             times.append(time.perf_counter() - start)

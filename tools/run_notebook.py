@@ -25,6 +25,17 @@ PUBLIC_TESTS = ROOT / "assignment" / "tests"
 KERNEL = "backprop-venv"
 
 
+def kernel_manager(workdir):
+    """A kernel manager for this interpreter, through a kernelspec written into ``workdir``."""
+    spec = Path(workdir) / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "backprop venv", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
+    return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+
+
 def execute(student, workdir, timeout=120):
     """Run the notebook beside ``student`` (copied as backprop.py) in ``workdir``.
 
@@ -35,17 +46,10 @@ def execute(student, workdir, timeout=120):
     shutil.copy(NOTEBOOK, work / "backprop.ipynb")
     shutil.copytree(PUBLIC_TESTS, work / "tests")
     shutil.copy(student, work / "backprop.py")
-    spec = Path(workdir) / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel = {"argv": argv, "display_name": "backprop venv", "language": "python"}
-    (spec / "kernel.json").write_text(json.dumps(kernel))
-    specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
-    manager = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
     nb = nbformat.read(work / "backprop.ipynb", as_version=4)
     client = NotebookClient(
         nb,
-        km=manager,
+        km=kernel_manager(workdir),
         timeout=timeout,
         allow_errors=False,
         resources={"metadata": {"path": str(work)}},
