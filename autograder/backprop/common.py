@@ -2,15 +2,12 @@
 worker, the public cases, and the small constructors of checks.
 """
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 
 from ..engine.checks import Check, expect
 from ..engine.runner import Call
 from ..engine.wire import FnRef, RngRef
-from .reference import ref
+from .reference import ROOT, load, ref
 
 PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
 
@@ -58,16 +55,8 @@ CONTRACT = [
 ]
 
 
-def _load_public_cases():
-    """``assignment/public_cases.py`` (plain data), loaded by path like the reference."""
-    path = Path(__file__).resolve().parents[2] / "assignment" / "public_cases.py"
-    spec = importlib.util.spec_from_file_location("backprop_public_cases", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-PUBLIC = _load_public_cases()
+# ``assignment/public_cases.py`` (plain data), loaded by path like the reference.
+PUBLIC = load(ROOT / "assignment" / "public_cases.py", "backprop_public_cases")
 # The public cases' small functions ({"f": name}) are served under their own names too.
 PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR_FUNCTIONS}
 

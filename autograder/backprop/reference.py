@@ -7,14 +7,16 @@ worker's folder or sandbox.
 import importlib.util
 from pathlib import Path
 
-PATH = Path(__file__).resolve().parents[2] / "solutions" / "backprop.py"
+ROOT = Path(__file__).resolve().parents[2]
+PATH = ROOT / "solutions" / "backprop.py"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("backprop_reference", PATH)
+def load(path, name):
+    """Import the project file at ``path`` as a module called ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-ref = _load()
+ref = load(PATH, "backprop_reference")
