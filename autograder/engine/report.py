@@ -36,18 +36,38 @@ def csv_text(results):
     return buffer.getvalue()
 
 
-def failure_lines(question):
-    """What a student reads for one question: each check, the first failure in detail."""
-    lines, shown_first, hints = [], False, []
+def question_view(question):
+    """What a student reads for one question, for every renderer.
+
+    Returns ``(rows, hints)``: a row per check, ``(check, detail)`` with ``detail`` the message
+    of the first failure (the smallest failing input; a failure of a not-scored check does
+    not use up that place), and the hints of the recognised mistakes, each once.
+    """
+    rows, shown, hints = [], False, []
     for check in question["checks"]:
-        mark = "✓" if check["passed"] else "✗"
-        note = " (not scored)" if check["weight"] == 0 else ""
-        lines.append(f"- {mark} {check['name']}{note}")
-        if not check["passed"] and check["message"] and not shown_first:
-            lines.append(f"  - {check['message']}")
-            shown_first = check["weight"] > 0
-        if check["hint"] and check["hint"] not in hints and not check["passed"]:
+        detail = ""
+        if not check["passed"] and check["message"] and not shown:
+            detail, shown = check["message"], check["weight"] > 0
+        rows.append((check, detail))
+        if check["hint"] and not check["passed"] and check["hint"] not in hints:
             hints.append(check["hint"])
+    return rows, hints
+
+
+def _mark(check):
+    note = " (not scored)" if check["weight"] == 0 else ""
+    return "✓" if check["passed"] else "✗", note
+
+
+def failure_lines(question):
+    """The markdown lines of ``question_view``, and its hints."""
+    rows, hints = question_view(question)
+    lines = []
+    for check, detail in rows:
+        mark, note = _mark(check)
+        lines.append(f"- {mark} {check['name']}{note}")
+        if detail:
+            lines.append(f"  - {detail}")
     return lines, hints
 
 
@@ -145,16 +165,12 @@ def feedback_html(result):
             f"{_points(q['score'])} / {_points(q['points'])}</h2>"
             f"<p>Slide: “{e(q['slide'])}”</p><ul>"
         )
-        shown, hints = False, []
-        for c in q["checks"]:
-            cls, mark = ("pass", "✓") if c["passed"] else ("fail", "✗")
-            note = " (not scored)" if c["weight"] == 0 else ""
-            detail = ""
-            if not c["passed"] and c["message"] and not shown:
-                detail, shown = f"<br><code>{e(c['message'])}</code>", c["weight"] > 0
-            parts.append(f"<li class='{cls}'>{mark} {e(c['name'])}{note}{detail}</li>")
-            if c["hint"] and not c["passed"] and c["hint"] not in hints:
-                hints.append(c["hint"])
+        rows, hints = question_view(q)
+        for c, detail in rows:
+            mark, note = _mark(c)
+            cls = "pass" if c["passed"] else "fail"
+            more = f"<br><code>{e(detail)}</code>" if detail else ""
+            parts.append(f"<li class='{cls}'>{mark} {e(c['name'])}{note}{more}</li>")
         parts.append("</ul>")
         parts += [f"<p class='hint'><strong>Hint:</strong> {e(h)}</p>" for h in hints]
     if result["output"].strip():
