@@ -30,17 +30,13 @@ def run(request):
     return harness.run_corpus(level, python, names)
 
 
-def exposed_project(run):
-    """At the user level, what the grading uid may read is up to file permissions."""
-    if run["level"] != "user":
-        return False
-    return str(harness.ROOT) in sandbox.make("user", None, LEVELS["user"][0]).exposed
-
-
 def test_every_exploit_scores_zero(run):
     scores = {row["attack"]: row["score"] for row in run["rows"]}
-    if exposed_project(run):
-        # this checkout is world-readable: the reference can be copied (README, Security)
+    if run["level"] == "user":
+        # What a grading uid may read is up to file permissions on the whole machine: any
+        # world-readable copy of the reference (this checkout, another clone, a download)
+        # can be copied, and then read_disk scores full marks (README, Security). Only bwrap,
+        # which shows the worker nothing but the runtime, can promise 0 here.
         assert scores.pop("read_disk") in (0, 50)
     assert scores and all(score == 0 for score in scores.values()), scores
     assert all(r["isolation"] == run["level"] for r in run["results"].values())
