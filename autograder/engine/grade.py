@@ -2,16 +2,22 @@
 
 ``grade_submission`` grades one submission into a plain-data result (a dict that
 ``report.py`` turns into the CSV, Gradescope's results.json and the feedback).
-``grade_all`` grades many, in ``jobs`` parallel grader processes. The same submission with
-the same config always gets the same result: inputs depend only on the submission id and
-the course secret, and nothing time-dependent goes into the result.
+``grade_all`` grades many, in ``jobs`` parallel grader processes; one submission's failure,
+whatever it is, is that submission's ``grader_error`` result and never stops the others.
+The same submission with the same config always gets the same result: inputs depend only on
+the submission id and the course secret, and nothing time-dependent goes into the result.
 """
 
 import hashlib
 import hmac
 import multiprocessing
+import resource
+import signal
 import sys
 import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from .checks import Verdict
 from .runner import Outcome, WorkerSession
@@ -24,21 +30,72 @@ def derive_seed(secret, submission_id):
 
 
 def grade_submission(submission, assignment, config, sandbox):
-    """Grade one ``Submission``; returns the result dict (see report.py for its use)."""
+    """Grade one ``Submission``; returns the result dict (see report.py for its use).
+
+    Whatever goes wrong on the trusted side (a grader bug, a MemoryError) gives this
+    submission a ``grader_error`` result with score 0 and ``staff_note`` saying what failed;
+    the worker and its scratch folder are gone on every path out of here (Ctrl-C included).
+    """
     started = time.monotonic()
     session = None
-    if submission.file is not None:
-        session = WorkerSession(
-            sandbox, submission.file, assignment.functions, filename=assignment.filename
-        )
-        session.launch()  # the worker imports NumPy while the checks are being built
+    try:
+        if submission.file is not None:
+            session = WorkerSession(
+                sandbox, submission.file, assignment.functions, filename=assignment.filename
+            )
+            session.launch()  # the worker imports NumPy while the checks are being built
+        result = _grade(submission, assignment, config, session, started)
+    except Exception as error:  # noqa: BLE001 - one submission's failure is its own
+        result = grader_error(submission, assignment, sandbox, error)
+    finally:
+        if session is not None:
+            session.close()
+    result["seconds"] = time.monotonic() - started  # kept out of reports: not deterministic
+    result["grader_peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # idem
+    return result
+
+
+def grader_error(submission, assignment, sandbox, error):
+    """The result of a submission whose grading failed on the grader's side."""
+    note = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return {
+        "submission": submission.id,
+        "identity": submission.identity,
+        "source": submission.source,
+        "assignment": assignment.name,
+        "isolation": getattr(sandbox, "level", "?"),
+        "max_score": _max_score(assignment),
+        "status": "grader_error",
+        "problem": GRADER_ERROR,
+        "staff_note": note[:2000],
+        "score": 0.0,
+        "questions": [],
+        "figures": [],
+        "output": "",
+    }
+
+
+def _max_score(assignment):
+    try:
+        return float(sum(q.points for q in assignment.build(0)))
+    except Exception:  # noqa: BLE001 - the build itself may be what failed
+        return 0.0
+
+
+GRADER_ERROR = (
+    "the grader failed on this submission (a problem on the course's side, not necessarily "
+    "in your file); the course staff will look at it"
+)
+
+
+def _grade(submission, assignment, config, session, started):
     questions = assignment.build(derive_seed(config.secret, submission.id))
     result = {
         "submission": submission.id,
         "identity": submission.identity,
         "source": submission.source,
         "assignment": assignment.name,
-        "isolation": sandbox.level,
+        "isolation": session.sandbox.level if session else "none",
         "max_score": float(sum(q.points for q in questions)),
         "status": "graded",
         "problem": "",
@@ -73,10 +130,8 @@ def grade_submission(submission, assignment, config, sandbox):
         if session.import_failure is not None:
             result["status"] = "import_error"
             result["problem"] = import_problem(session.import_failure)
-        session.close()
     result["score"] = round(sum(q["score"] for q in result["questions"]), 4)
     result["figures"] = assignment.figures(figure_data)
-    result["seconds"] = time.monotonic() - started  # kept out of reports: not deterministic
     return result
 
 
@@ -123,33 +178,79 @@ def import_problem(outcome):
 # --- many submissions ---
 
 _STATE = {}
+# A grading process's address space: beyond it an allocation raises MemoryError, which
+# costs the submission being graded (a grader_error), not the class.
+GRADER_MEMORY = 3 << 30
 
 
 def _init(assignment_name, config, sandbox_factory):
     from .assignment import load
 
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > GRADER_MEMORY:
+        resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, hard))
+    signal.signal(signal.SIGTERM, _stop)  # unwind, so that workers and scratch are cleaned
     _STATE["assignment"] = load(assignment_name)
     _STATE["config"] = config
     _STATE["sandbox"] = sandbox_factory()
 
 
-def _grade(submission):
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _grade_one(submission):
     return grade_submission(submission, _STATE["assignment"], _STATE["config"], _STATE["sandbox"])
 
 
 def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, progress=None):
-    """Grade ``submissions`` with ``jobs`` grader processes; results in submission order."""
+    """Grade ``submissions`` in ``jobs`` grader processes; results in submission order.
+
+    Student data is handled in the grader processes only, each under an address-space limit.
+    A grader process that dies (killed, out of memory in C code) costs no one else: the
+    submissions it may have held are graded again one at a time, each in a fresh process, and
+    one that kills that process too gets a ``grader_error`` result.
+    """
     progress = progress or (lambda done, total: None)
     results = {}
-    if jobs <= 1 or len(submissions) <= 1:
-        _init(assignment_name, config, sandbox_factory)
-        for i, submission in enumerate(submissions):
-            results[submission.id] = _grade(submission)
-            progress(i + 1, len(submissions))
-    else:
-        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with context.Pool(jobs, _init, (assignment_name, config, sandbox_factory)) as pool:
-            for i, result in enumerate(pool.imap_unordered(_grade, submissions, chunksize=1)):
-                results[result["submission"]] = result
-                progress(i + 1, len(submissions))
+
+    def done(result):
+        results[result["submission"]] = result
+        progress(len(results), len(submissions))
+
+    args = (assignment_name, config, sandbox_factory)
+    pending = _run_pool(submissions, max(1, min(jobs, len(submissions))), args, done)
+    for submission in pending:  # alone, so that a dying process names its submission
+        if not _run_pool([submission], 1, args, done):
+            continue
+        assignment = _load(assignment_name)
+        error = RuntimeError("the grading process died while grading this submission")
+        done(grader_error(submission, assignment, None, error))
     return [results[s.id] for s in submissions]
+
+
+def _load(assignment_name):
+    from .assignment import load
+
+    return load(assignment_name)
+
+
+def _run_pool(submissions, jobs, args, done):
+    """Grade in a pool of ``jobs`` processes; the submissions not graded when it broke."""
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=args)
+    futures = {pool.submit(_grade_one, s): s for s in submissions}
+    left = []
+    try:
+        for future in as_completed(futures):
+            try:
+                done(future.result())
+            except BrokenProcessPool:
+                left.append(futures[future])
+    except BaseException:  # Ctrl-C, SIGTERM: stop the graders, which clean up after them
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [s for s in submissions if s in left]

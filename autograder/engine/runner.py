@@ -1,9 +1,13 @@
 """The trusted side of a worker: start it, ask for calls, answer its helper requests.
 
-Whatever the worker sends is treated as data from an adversary: messages are size-capped,
-decoded without pickle (wire.py), and every read and write has a deadline. A worker that
-hangs, crashes, floods or lies costs the call it was in, nothing more; ``WorkerSession``
-then starts a fresh one for the next call.
+Whatever the worker sends is treated as data from an adversary (wire.py's threat model):
+messages are size-capped and decoded within bounds without pickle (wire.py), each header is
+checked field by field and must name the call in progress (replies.py), helper requests are
+served only for the call's own helpers and only on arguments no larger than a small multiple
+of the call's own inputs (``HelperBounds``), and every read and write has a deadline. Any
+failure while reading, decoding or handling a message, MemoryError included, is an
+``invalid`` outcome for that call alone. A worker that hangs, crashes, floods or lies costs
+the call it was in, nothing more; ``WorkerSession`` then starts a fresh one for the next call.
 """
 
 import os
@@ -16,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from . import wire
+from . import replies, wire
 
 MAX_MESSAGE = 64 << 20
 LOG_CAP = 16 << 10
+MAX_HELPER_CALLS = 20_000  # helper requests within one call
 
 
 @dataclass
@@ -37,8 +42,9 @@ class Outcome:
     """What came back from one call, as the grader saw it.
 
     ``kind`` is one of: ok, error (the function raised), missing (no such function),
-    timeout, crashed (the worker died), invalid (it sent something that is not a message),
-    not_run (the submission's time budget ran out before the call).
+    timeout, crashed (the worker died), invalid (it sent something that is not a valid
+    message for this call, or handling it failed), not_run (the submission's time budget ran
+    out before the call).
     """
 
     kind: str
@@ -82,17 +88,16 @@ class _Log:
 
 def _read_exact_until(fd, deadline):
     def read_exact(n):
-        chunks, left = [], n
-        while left:
+        data = bytearray()  # grows only as bytes arrive
+        while len(data) < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
                 raise TimeoutError
-            chunk = os.read(fd, min(left, 1 << 20))
+            chunk = os.read(fd, min(n - len(data), 1 << 20))
             if not chunk:
                 raise EOFError
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            data += chunk
+        return data
 
     return read_exact
 
@@ -132,6 +137,7 @@ class WorkerSession:
         self.import_failure = None  # Outcome when the module could not be imported
         self.logs = []
         self.starts = 0
+        self.call_id = 0  # every reply must carry the id of the call it answers
         self.peak_kb = 0  # the workers' own report of their peak memory (for benchmarks)
 
     # --- life cycle ---
@@ -168,17 +174,19 @@ class WorkerSession:
         deadline = self.launched_at + self.import_timeout
         try:
             header, _ = self._reader(deadline).read()
+            reply = replies.parse(header)
         except TimeoutError:
             self.import_failure = Outcome("timeout", detail="importing the module took too long")
-        except (EOFError, wire.ProtocolError) as error:
+        except EOFError as error:
             self.import_failure = Outcome("crashed", detail=self._death(error))
+        except Exception as error:  # anything malformed, MemoryError included
+            self.import_failure = Outcome("invalid", detail=_invalid(error))
         else:
-            if header.get("op") == "ready":
-                self.ready = header
+            if reply.op == "ready":
+                self.ready = reply.fields
                 self.import_failure = None
                 return True
-            error = header.get("error") if isinstance(header.get("error"), dict) else {}
-            self.import_failure = Outcome("error", error=error, detail="import")
+            self.import_failure = Outcome("error", error=reply.fields["error"], detail="import")
         self.close()
         return False
 
@@ -197,14 +205,18 @@ class WorkerSession:
         self.process = self.ready = self.box = None
 
     def output(self):
-        """Everything the student's code printed, capped per worker."""
+        """Everything the student's code printed, capped for the whole session."""
         current = [self.log.text()] if self.process is not None else []
-        return "".join(self.logs + current)
+        text = "".join(self.logs + current)
+        if len(text) > LOG_CAP:
+            text = text[:LOG_CAP] + f"\n[... {len(text) - LOG_CAP} more characters not kept]"
+        return text
 
     # --- calls ---
 
     def call(self, call, timeout):
-        """Run ``call`` in the worker; a worker that times out or dies is replaced.
+        """Run ``call`` in the worker; a worker that times out, dies or sends anything invalid
+        is replaced, and only this call's outcome says so.
 
         A module that failed to import is not tried again: every call gets that failure.
         """
@@ -213,25 +225,32 @@ class WorkerSession:
         if self.ready is None and not self.start():
             return self.import_failure
         deadline = time.monotonic() + timeout
-        # Only the helpers of this call, and the functions it passes by name, are served:
-        # a worker asking for anything else (say, the function under test) is refused.
-        allowed = (set(call.proxies) | _fn_names((call.args, call.kwargs))) & set(self.functions)
-        buffers = []
-        header = {
-            "op": "call",
-            "fn": call.fn,
-            "args": wire.encode(list(call.args), buffers),
-            "kwargs": wire.encode(dict(call.kwargs), buffers),
-            "proxies": list(call.proxies),
-            "names": sorted(allowed - set(call.proxies)),
-        }
+        self.call_id += 1
         try:
+            # Only the helpers of this call, and the functions it passes by name, are served:
+            # a worker asking for anything else (say, the function under test) is refused.
+            allowed = (set(call.proxies) | _fn_names((call.args, call.kwargs))) & set(
+                self.functions
+            )
+            buffers = []
+            header = {
+                "op": "call",
+                "id": self.call_id,
+                "fn": call.fn,
+                "args": wire.encode(list(call.args), buffers),
+                "kwargs": wire.encode(dict(call.kwargs), buffers),
+                "proxies": list(call.proxies),
+                "names": sorted(allowed - set(call.proxies)),
+            }
             self._send(header, buffers, deadline)
-            return self._await_result(allowed, deadline)
+            bounds = HelperBounds((call.args, call.kwargs))
+            return self._await_result(allowed, bounds, deadline)
         except TimeoutError:
             outcome = Outcome("timeout", detail=f"no answer within {timeout:g} s")
-        except (EOFError, BrokenPipeError, wire.ProtocolError) as error:
+        except (EOFError, BrokenPipeError) as error:
             outcome = Outcome("crashed", detail=self._death(error))
+        except Exception as error:  # malformed, out of bounds, MemoryError: this call only
+            outcome = Outcome("invalid", detail=_invalid(error))
         self.close()
         return outcome
 
@@ -241,48 +260,52 @@ class WorkerSession:
     def _reader(self, deadline):
         return wire.Reader(_read_exact_until(self.process.stdout.fileno(), deadline), MAX_MESSAGE)
 
-    def _await_result(self, allowed, deadline):
+    def _await_result(self, allowed, bounds, deadline):
         reader = self._reader(deadline)
-        while True:
+        for _ in range(MAX_HELPER_CALLS + 1):
             header, buffers = reader.read()
-            op = header.get("op")
-            if op == "helper":
-                self._serve_helper(allowed, header, buffers, deadline)
+            reply = replies.parse(header, self.call_id)
+            fields = reply.fields
+            if reply.op == "helper":
+                self._serve_helper(allowed, bounds, fields, buffers, deadline)
                 continue
-            if op == "result":
-                peak = header.get("peak_kb")
-                self.peak_kb = max(self.peak_kb, peak if type(peak) is int else 0)
+            if reply.op == "result":
+                self.peak_kb = max(self.peak_kb, fields["peak_kb"])
+                decode = wire.Decoder(buffers)  # one budget for the whole message
                 return Outcome(
                     "ok",
-                    value=wire.decode(header.get("value"), buffers),
-                    args_after=wire.decode(header.get("args_after"), buffers),
-                    kwargs_after=wire.decode(header.get("kwargs_after"), buffers),
-                    warnings=[str(w)[:200] for w in header.get("warnings", [])][:5],
-                    seconds=float(header.get("seconds", 0.0)),
+                    value=decode(fields["value"]),
+                    args_after=decode(fields["args_after"]),
+                    kwargs_after=decode(fields["kwargs_after"]),
+                    warnings=fields["warnings"],
+                    seconds=fields["seconds"],
                 )
-            if op == "error":
-                error = header.get("error")
-                return Outcome("error", error=error if isinstance(error, dict) else {})
-            if op == "missing":
-                return Outcome("missing")
-            raise wire.ProtocolError(f"unexpected message {str(op)[:40]!r}")
+            if reply.op == "error":
+                return Outcome("error", error=fields["error"])
+            return Outcome("missing")
+        raise wire.ProtocolError(f"more than {MAX_HELPER_CALLS} helper requests in one call")
 
-    def _serve_helper(self, allowed, header, buffers, deadline):
-        name = header.get("fn")
-        function = self.functions.get(name) if name in allowed else None
+    def _serve_helper(self, allowed, bounds, fields, buffers, deadline):
+        name = fields["fn"]
         try:
-            if function is None:
-                raise ValueError(f"{str(name)[:40]} is not available to your code here")
-            args = _resolve(wire.decode(header.get("args"), buffers), self.functions)
-            kwargs = _resolve(wire.decode(header.get("kwargs"), buffers), self.functions)
-            if not isinstance(args, list) or not isinstance(kwargs, dict):
+            if name not in allowed:
+                raise ValueError(f"{name[:40]} is not available to your code here")
+            decode = wire.Decoder(buffers)
+            args = _resolve(decode(fields["args"]), self.functions)
+            kwargs = _resolve(decode(fields["kwargs"]), self.functions)
+            if type(args) is not list or type(kwargs) is not dict:
                 raise ValueError("malformed arguments")
+            bounds.check((args, kwargs))
             with np.errstate(all="ignore"):
-                value = function(*args, **kwargs)
+                value = self.functions[name](*args, **kwargs)
             reply, values = {"op": "helper_result"}, value
+        except wire.ProtocolError:
+            raise  # not a message at all: the call is invalid
         except Exception as error:  # the student's arguments made the helper fail
             message = f"{name}() could not run on the arguments it was given: {error}"
             reply, values = {"op": "helper_error", "message": message[:500]}, None
+        if time.monotonic() > deadline:
+            raise TimeoutError
         out = []
         if values is not None:
             reply["value"] = wire.encode(values, out, _name_of(self.functions))
@@ -296,9 +319,60 @@ class WorkerSession:
             except subprocess.TimeoutExpired:
                 code = None
         reason = self.sandbox.describe_exit(code) if code is not None else "stopped answering"
-        if isinstance(error, wire.ProtocolError):
-            return f"it sent something that is not a valid answer ({error})"
         return reason
+
+
+def _invalid(error):
+    if isinstance(error, wire.ProtocolError):
+        return f"it sent something that is not a valid answer ({str(error)[:200]})"
+    if isinstance(error, MemoryError):
+        return "it sent something too large to check"
+    return f"its answer could not be checked ({type(error).__name__})"
+
+
+class HelperBounds:
+    """How large a helper request may be: no larger than a small multiple of the call.
+
+    A helper runs in the trusted process, so its cost must not be the student's to choose.
+    The arrays of one request may hold at most ``4 × E + 1024`` elements in all, where ``E``
+    is the number of elements the call itself sent, and no dimension may exceed
+    ``2 × D + 2``, where ``D`` is the largest dimension among the call's arrays (so a product
+    of two request arrays is bounded too). Lists may hold at most ``2 × max(L, D) + 8``
+    items, ``L`` the longest list the call sent. An honest composite function only ever passes its
+    helpers slices, batches and layers of what it was given.
+    """
+
+    def __init__(self, sent):
+        elements, dims, items = _sizes(sent)
+        self.max_elements = 4 * elements + 1024
+        self.max_dim = 2 * dims + 2
+        self.max_items = 2 * max(items, dims) + 8
+
+    def check(self, request):
+        elements, dims, items = _sizes(request)
+        if elements > self.max_elements or dims > self.max_dim or items > self.max_items:
+            raise ValueError(
+                "the arguments are far larger than the inputs of the call "
+                f"({elements} numbers, a dimension of {dims}, a list of {items} items)"
+            )
+
+
+def _sizes(value):
+    """(total array elements, largest dimension, longest list) anywhere in ``value``."""
+    elements, dims, items = 0, 0, 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            elements += item.size
+            dims = max(dims, *item.shape, 0)
+        elif isinstance(item, (list, tuple)):
+            items = max(items, len(item))
+            stack.extend(item)
+        elif isinstance(item, dict):
+            items = max(items, len(item))
+            stack.extend(item.values())
+    return elements, dims, items
 
 
 def _fn_names(value):

@@ -13,6 +13,16 @@ Values are encoded to a JSON tree where every non-JSON value is a one-key-tagged
 ``{"__bad__": description}`` (something that is not plain data). Decoding only ever builds
 None, bool, int, float, str, list, tuple, dict, NumPy scalars and arrays of a few dtypes: no
 pickle, no user classes, so a hostile peer can send wrong data but never code.
+
+Threat model. The worker runs student code, and student code can reach the worker's own
+channel (it lives in the same process), so every byte the trusted side reads may have been
+written by an adversary: any bytes, in any order, at any time, of any size up to the caps.
+This module's part is that reading and decoding one message is bounded: at most
+``max_bytes`` read (checked before each part is read), at most ``MAX_NODES`` values, arrays
+that view the bytes received (each buffer used once), int64 integers, cut strings; and that
+every violation is a ProtocolError, never another exception, a large allocation or a long
+computation. What the values mean is checked by ``replies.py`` (each message's fields) and
+by the checks' judges (the values themselves).
 """
 
 import json
@@ -24,9 +34,13 @@ import numpy as np
 
 MAGIC = b"BPW1"
 ARRAY_DTYPES = {"float64", "int64", "bool"}  # the only array types decoded as arrays
-MAX_HEADER = 8 << 20
+MAX_HEADER = 1 << 20  # JSON bytes of one message (arrays travel as buffers, not JSON)
 MAX_BUFFERS = 10_000
 MAX_DEPTH = 32
+MAX_NODES = 100_000  # values in one message
+MAX_NDIM = 8
+MAX_DIM = 1 << 24  # any one dimension, zero-size arrays included
+MAX_STRING = 2_000  # characters kept of any string
 
 
 class ProtocolError(Exception):
@@ -83,8 +97,10 @@ def encode(value, buffers, name_of_function=None, depth=0):
     """
     if depth > MAX_DEPTH:
         return {"__bad__": "structure nested too deeply"}
-    if value is None or type(value) in (bool, int, str):
+    if value is None or type(value) in (bool, str):
         return value
+    if type(value) is int:
+        return value if -(2**63) <= value < 2**63 else {"__bad__": "an integer beyond int64"}
     if type(value) is float:
         return value if math.isfinite(value) else {"__float__": repr(value)}
     if isinstance(value, FnRef):
@@ -125,70 +141,145 @@ def encode(value, buffers, name_of_function=None, depth=0):
     return {"__bad__": f"an object of type {_type_name(value)}"}
 
 
-def decode(node, buffers, depth=0):
-    """Inverse of ``encode`` for plain data; raises ProtocolError on anything else."""
-    if depth > MAX_DEPTH:
-        raise ProtocolError("structure nested too deeply")
-    if node is None or type(node) in (bool, int, float, str):
-        return node
-    if type(node) is list:
-        return [decode(v, buffers, depth + 1) for v in node]
-    if type(node) is not dict or len(node) == 0:
-        raise ProtocolError(f"unexpected JSON value of type {type(node).__name__}")
-    if "__nd__" in node:
-        return _decode_array(node, buffers)
-    if "__tuple__" in node:
-        return tuple(decode(v, buffers, depth + 1) for v in _list(node["__tuple__"]))
-    if "__dict__" in node:
+class Decoder:
+    """Decodes one message's tree, within bounds that do not depend on the peer's good will.
+
+    Every node counts against ``MAX_NODES``; nesting stops at ``MAX_DEPTH``; each buffer
+    becomes at most one array (a second reference is an error, so N nodes cannot turn one
+    buffer into N copies); arrays view their buffer without copying, so the arrays of a
+    message never take more memory than the bytes received; every integer is an int64;
+    strings are cut to ``MAX_STRING`` characters. Anything else raises ProtocolError.
+    """
+
+    def __init__(self, buffers):
+        self.buffers = buffers
+        self.used = set()
+        self.nodes = 0
+
+    def __call__(self, node, depth=0):
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ProtocolError(f"more than {MAX_NODES} values in one message")
+        if depth > MAX_DEPTH:
+            raise ProtocolError("structure nested too deeply")
+        kind = type(node)
+        if node is None or kind in (bool, float):
+            return node
+        if kind is int:
+            return _int64(node)
+        if kind is str:  # cut, and lone surrogates (valid JSON, not UTF-8) replaced
+            return node[:MAX_STRING].encode("utf-8", "replace").decode("utf-8")
+        if kind is list:
+            return [self(v, depth + 1) for v in node]
+        if kind is not dict or len(node) == 0:
+            raise ProtocolError(f"unexpected JSON value of type {kind.__name__}")
+        tag = next(iter(node))
+        handler = _TAGS.get(tag)
+        if handler is None or set(node) - _TAG_KEYS[tag]:
+            raise ProtocolError("unknown tag")
+        return handler(self, node, depth)
+
+    def array(self, node, depth):
+        index, dtype, shape = node.get("__nd__"), node.get("dtype"), node.get("shape")
+        if dtype not in ARRAY_DTYPES or type(index) is not int:
+            raise ProtocolError("malformed array")
+        if not 0 <= index < len(self.buffers):
+            raise ProtocolError("malformed array")
+        if index in self.used:
+            raise ProtocolError("an array buffer is referenced twice")
+        self.used.add(index)
+        if (
+            type(shape) is not list
+            or len(shape) > MAX_NDIM
+            or any(type(n) is not int or not 0 <= n <= MAX_DIM for n in shape)
+        ):
+            raise ProtocolError("malformed array shape")
+        data = self.buffers[index]
+        if len(data) != math.prod(shape) * np.dtype(dtype).itemsize:
+            raise ProtocolError("array size does not match its shape")
+        if "subclass" in node:
+            return Bad(f"a subclass of numpy.ndarray ({str(node['subclass'])[:80]})")
+        array = np.frombuffer(data, dtype=dtype).reshape(shape)
+        if dtype == "bool" and not np.all(array.view(np.uint8) <= 1):
+            raise ProtocolError("a bool array holds bytes other than 0 and 1")
+        return array
+
+    def tuple(self, node, depth):
+        return tuple(self(v, depth + 1) for v in _list(node["__tuple__"]))
+
+    def dict(self, node, depth):
         items = node["__dict__"]
         if type(items) is not dict:
             raise ProtocolError("malformed dict")
-        return {str(k): decode(v, buffers, depth + 1) for k, v in items.items()}
-    if "__float__" in node:
+        return {k[:MAX_STRING]: self(v, depth + 1) for k, v in items.items()}
+
+    def float(self, node, depth):
         text = node["__float__"]
         if text not in ("nan", "inf", "-inf"):
             raise ProtocolError("malformed float")
         return float(text)
-    if "__scalar__" in node:
-        dtype = node["__scalar__"]
-        if dtype not in ARRAY_DTYPES:
+
+    def scalar(self, node, depth):
+        dtype, value = node["__scalar__"], node.get("v")
+        if type(value) is dict and set(value) == {"__float__"}:
+            value = self.float(value, depth)
+        wanted = {"float64": (float, int), "int64": (int,), "bool": (bool,)}.get(dtype)
+        if wanted is None or type(value) not in wanted:
             raise ProtocolError("malformed scalar")
-        value = decode(node.get("v"), buffers, depth + 1)
-        if type(value) not in (bool, int, float):
-            raise ProtocolError("malformed scalar")
-        return np.array(value, dtype=dtype)[()]
-    if "__fn__" in node:
-        return FnRef(str(node["__fn__"])[:100])
-    if "__rng__" in node:
-        return RngRef(int(node["__rng__"]))
-    if "__bad__" in node:
-        return Bad(node["__bad__"])
-    raise ProtocolError("unknown tag")
+        return np.array(_int64(value) if type(value) is int else value, dtype=dtype)[()]
+
+    def function(self, node, depth):
+        name = node["__fn__"]
+        if type(name) is not str:
+            raise ProtocolError("malformed function name")
+        return FnRef(name[:100])
+
+    def rng(self, node, depth):
+        seed = node["__rng__"]
+        if type(seed) is not int or not 0 <= seed < 2**63:
+            raise ProtocolError("malformed rng seed")
+        return RngRef(seed)
+
+    def bad(self, node, depth):
+        what = node["__bad__"]
+        if type(what) is not str:
+            raise ProtocolError("malformed description")
+        return Bad(what)
+
+
+_TAGS = {
+    "__nd__": Decoder.array,
+    "__tuple__": Decoder.tuple,
+    "__dict__": Decoder.dict,
+    "__float__": Decoder.float,
+    "__scalar__": Decoder.scalar,
+    "__fn__": Decoder.function,
+    "__rng__": Decoder.rng,
+    "__bad__": Decoder.bad,
+}
+_TAG_KEYS = {tag: {tag} for tag in _TAGS} | {
+    "__nd__": {"__nd__", "dtype", "shape", "subclass"},
+    "__scalar__": {"__scalar__", "v"},
+}
+
+
+def decode(node, buffers):
+    """Inverse of ``encode`` for plain data, within the bounds of ``Decoder``; raises
+    ProtocolError on anything else. Decode all of a message's values with one ``Decoder``
+    (so its bounds hold for the whole message), or one at a time with this function."""
+    return Decoder(buffers)(node)
+
+
+def _int64(value):
+    if not -(2**63) <= value < 2**63:
+        raise ProtocolError("an integer beyond the int64 range")
+    return value
 
 
 def _list(value):
     if type(value) is not list:
         raise ProtocolError("malformed list")
     return value
-
-
-def _decode_array(node, buffers):
-    index, dtype, shape = node.get("__nd__"), node.get("dtype"), node.get("shape")
-    if dtype not in ARRAY_DTYPES or type(index) is not int or not 0 <= index < len(buffers):
-        raise ProtocolError("malformed array")
-    if (
-        type(shape) is not list
-        or len(shape) > 32
-        or any(type(n) is not int or n < 0 for n in shape)
-    ):
-        raise ProtocolError("malformed array shape")
-    data = buffers[index]
-    if len(data) != math.prod(shape) * np.dtype(dtype).itemsize:
-        raise ProtocolError("array size does not match its shape")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape).copy()
-    if "subclass" in node:
-        return Bad(f"a subclass of numpy.ndarray ({str(node['subclass'])[:80]})")
-    return array
 
 
 # --- framing ---
@@ -218,7 +309,10 @@ def _write_all(fd, data):
 class Reader:
     """Reads whole messages from a file descriptor, within size limits.
 
-    ``read_exact`` is injectable so the trusted side can read with deadlines.
+    ``read_exact(n)`` is injectable so the trusted side can read with deadlines. Sizes come
+    from the peer, so each is checked against what is left of ``max_bytes`` before it is read,
+    and buffers grow only as bytes arrive (``read_exact`` reads in chunks): a peer that
+    announces 60 MB and sends nothing costs nothing.
     """
 
     def __init__(self, read_exact, max_bytes):
@@ -226,16 +320,20 @@ class Reader:
         self.max_bytes = max_bytes
 
     def read(self):
+        """``(header dict, list of bytearray buffers)``; raises ProtocolError, EOFError or
+        whatever ``read_exact`` raises (TimeoutError on the trusted side)."""
         start = self.read_exact(12)
         if start[:4] != MAGIC:
             raise ProtocolError("bad frame start")
         header_len, count = struct.unpack("<II", start[4:])
-        if header_len > MAX_HEADER or count > MAX_BUFFERS or header_len > self.max_bytes:
+        if header_len > min(MAX_HEADER, self.max_bytes) or count > MAX_BUFFERS:
             raise ProtocolError(f"message too large ({header_len} header bytes, {count} arrays)")
         try:
             header = json.loads(self.read_exact(header_len))
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # includes too-long integer literals
             raise ProtocolError("header is not JSON") from error
+        if type(header) is not dict:
+            raise ProtocolError("header is not an object")
         total, buffers = header_len, []
         for _ in range(count):
             (size,) = struct.unpack("<Q", self.read_exact(8))
@@ -243,20 +341,17 @@ class Reader:
             if total > self.max_bytes:
                 raise ProtocolError(f"message larger than {self.max_bytes} bytes")
             buffers.append(self.read_exact(size))
-        if type(header) is not dict:
-            raise ProtocolError("header is not an object")
         return header, buffers
 
 
 def blocking_read_exact(fd):
     def read_exact(n):
-        chunks, left = [], n
-        while left:
-            chunk = os.read(fd, min(left, 1 << 20))
+        data = bytearray()
+        while len(data) < n:
+            chunk = os.read(fd, min(n - len(data), 1 << 20))
             if not chunk:
                 raise EOFError("peer closed the channel")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            data += chunk
+        return data
 
     return read_exact

@@ -35,6 +35,7 @@ class Channel:
         self.fd_out = fd_out
         self.reader = wire.Reader(wire.blocking_read_exact(fd_in), MAX_REPLY)
         self.names = set()  # functions that may cross by name in the current call
+        self.call_id = None  # every message about a call carries its id
 
     def name_of(self, function):
         name = getattr(function, "_grader_name", None)
@@ -74,7 +75,8 @@ def materialise(value, channel):
 
 def make_proxy(name, channel):
     def proxy(*args, **kwargs):
-        channel.send({"op": "helper", "fn": name}, {"args": list(args), "kwargs": kwargs})
+        header = {"op": "helper", "id": channel.call_id, "fn": name}
+        channel.send(header, {"args": list(args), "kwargs": kwargs})
         header, buffers = channel.receive()
         if header.get("op") == "helper_result":
             return channel.decode(header.get("value"), buffers)
@@ -106,18 +108,19 @@ def describe_error(error, path):
     except BaseException:  # a hostile __str__ only hurts its author's message
         message = "<message could not be shown>"
     return {
-        "type": type(error).__name__,
+        "type": str(type(error).__name__),
+        "line": line if type(line) is int and line > 0 else None,
         "message": message[:800],
-        "line": line,
         "function": function,
     }
 
 
 def run_call(module, channel, header, buffers):
     name = header.get("fn")
+    channel.call_id = header.get("id")
     function = getattr(module, name, None) if isinstance(name, str) else None
     if not callable(function):
-        channel.send({"op": "missing", "fn": name})
+        channel.send({"op": "missing", "id": channel.call_id})
         return
     channel.names = set(header.get("names", []))
     args = channel.decode(header.get("args", []), buffers)
@@ -132,7 +135,11 @@ def run_call(module, channel, header, buffers):
             warnings.simplefilter("always")
             value = function(*args, **kwargs)
     except BaseException as error:  # sys.exit() inside a call costs that call only
-        reply = {"op": "error", "error": describe_error(error, module.__file__)}
+        reply = {
+            "op": "error",
+            "id": channel.call_id,
+            "error": describe_error(error, module.__file__),
+        }
         channel.send(reply)
         return
     finally:
@@ -147,6 +154,7 @@ def run_call(module, channel, header, buffers):
     channel.send(
         {
             "op": "result",
+            "id": channel.call_id,
             "seconds": seconds,
             "warnings": seen,
             "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -168,7 +176,7 @@ def main():
         channel.send({"op": "import_error", "error": describe_error(error, path)})
         return
     functions = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
-    channel.send({"op": "ready", "functions": functions})
+    channel.send({"op": "ready", "functions": functions[:1000]})
     while True:
         try:
             header, buffers = channel.receive()
@@ -178,8 +186,9 @@ def main():
             try:
                 run_call(module, channel, header, buffers)
             except wire.ProtocolError as error:
+                error = {"type": "ProtocolError", "message": str(error), "line": None}
                 channel.send(
-                    {"op": "error", "error": {"type": "ProtocolError", "message": str(error)}}
+                    {"op": "error", "id": channel.call_id, "error": error | {"function": None}}
                 )
         else:
             return
