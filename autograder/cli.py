@@ -8,13 +8,14 @@ python -m autograder points
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
 from functools import partial
 
 from .engine import config as config_module
-from .engine import lms, report, shards
+from .engine import lms, report, shards, sinks
 from .engine.assignment import load
 from .engine.grade import grade_all
 from .engine.sandbox import IsolationError, choose, make
@@ -32,7 +33,17 @@ def progress_bar(done, total, stream=sys.stderr):
     stream.flush()
 
 
+# Exit status of `grade`: 0 all graded, 2 nothing graded (bad arguments), 3 graded, but some
+# results need a person (a grader_error, an identity two entries claim); see the messages.
+NEEDS_ATTENTION = 3
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds: graders stopped, scratch folders removed
+
+
 def cmd_grade(args):
+    signal.signal(signal.SIGTERM, _terminated)
     config = config_module.load(args.config)
     assignment = load(config.assignment)
     if config.demo_secret:
@@ -45,7 +56,8 @@ def cmd_grade(args):
         print(f"error: {args.submissions} does not exist", file=sys.stderr)
         return 2
     try:
-        chosen = choose(config.limits, unsafe=args.unsafe)
+        secrets = [os.path.abspath(args.config)] if args.config else []
+        chosen = choose(config.limits, unsafe=args.unsafe, secrets=secrets)
     except IsolationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -100,7 +112,20 @@ def cmd_grade(args):
         print(f"Slice {shard[0]}/{shard[1]}: {len(results)} of {total} submissions.")
     files = ["grades.csv", "results/", "feedback/", *written, shards.DATA_FILE]
     print(f"\nLayout: {layout}. Wrote " + ", ".join(f"{args.out}/{f}" for f in files))
-    return 0
+    attention = staff_notes(results)
+    for line in attention:
+        print(line, file=sys.stderr)
+    return NEEDS_ATTENTION if attention else 0
+
+
+def staff_notes(results):
+    """Lines for the staff about results that need a person: grading that failed."""
+    return [
+        f"attention: {r['submission']}: grader_error: "
+        + sinks.terminal(r.get("staff_note", ""), 300)
+        for r in results
+        if r["status"] == "grader_error"
+    ]
 
 
 def cmd_merge(args):

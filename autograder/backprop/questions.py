@@ -112,6 +112,12 @@ HINTS = {
     "average of the batch losses.",
     "xor_wrong": "With step units: one hidden unit computes OR, the other AND; the output "
     "fires for OR and not AND. The bias θ_0j sets each unit's threshold.",
+    "xor_not_trained": "train_xor must train: start from init_params with "
+    "np.random.default_rng(seed) and run your sgd, so that each seed gives its own network. "
+    "Weights written by hand belong in xor_step_network.",
+    "xor_not_reproducible": "Take every random number from np.random.default_rng(seed) "
+    "(initialisation and shuffling), never from np.random's global state: the same seed must "
+    "give the same network.",
     "xor_not_learned": "Training did not separate XOR: try more hidden units, a larger η, "
     "or more epochs (and check your sgd first).",
 }

@@ -10,13 +10,28 @@ from .reference import ref
 # --- XOR ---
 
 
+# The largest network the judges evaluate (on the 41 × 41 grid of the figure): far more than
+# XOR needs, small enough that judging it costs milliseconds.
+MAX_LAYERS = 8
+MAX_WIDTH = 256
+MAX_WEIGHTS = 50_000
+
+
 def thetas_problem(value):
-    """Why ``value`` is not a valid list of weight matrices for a 2-...-1 network."""
+    """Why ``value`` is not a valid list of weight matrices for a 2-...-1 network, checked
+    before any computation: at most ``MAX_LAYERS`` layers of at most ``MAX_WIDTH`` units."""
     if not isinstance(value, (list, tuple)) or not value:
         return f"expected a list of weight matrices, got {type(value).__name__}"
+    if len(value) > MAX_LAYERS:
+        return f"a network of {len(value)} layers; at most {MAX_LAYERS} are accepted"
     for i, theta in enumerate(value):
         if not isinstance(theta, np.ndarray) or theta.dtype != np.float64 or theta.ndim != 2:
             return f"thetas[{i}] is not a 2-D float64 array"
+        if max(theta.shape) > MAX_WIDTH + 1:
+            return f"thetas[{i}] has shape {theta.shape}: at most {MAX_WIDTH} units per layer"
+    if sum(theta.size for theta in value) > MAX_WEIGHTS:
+        return f"the network has more than {MAX_WEIGHTS} weights"
+    for i, theta in enumerate(value):
         if not np.all(np.isfinite(theta)):
             return f"thetas[{i}] has non-finite values"
     sizes = [value[0].shape[0] - 1] + [t.shape[1] for t in value]
@@ -51,7 +66,9 @@ def xor_step_judge(outcome):
 GRID = np.linspace(-0.5, 1.5, 41)
 
 
-def train_xor_judge(seed):
+def train_xor_judge(seed, trained):
+    """Judge of ``train_xor(seed)``; keeps the network in ``trained[seed]`` for the gate."""
+
     def judge(outcome):
         failed = failure_of(outcome, "train_xor")
         if failed:
@@ -59,7 +76,7 @@ def train_xor_judge(seed):
         problem = thetas_problem(outcome.value)
         if problem:
             return Verdict(False, problem)
-        thetas = outcome.value
+        thetas = trained[seed] = outcome.value
         out = ref.predict(thetas, ref.XOR_X)
         xx, yy = np.meshgrid(GRID, GRID)
         grid = ref.predict(thetas, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
@@ -75,6 +92,73 @@ def train_xor_judge(seed):
         return Verdict(True, data=data)
 
     return judge
+
+
+def trains_judge(seed, trained):
+    """The gate of the question: ``train_xor`` is training, not a network written down.
+
+    ``train_xor(seed)`` called again must give the same network as the first time (all its
+    randomness comes from ``default_rng(seed)``), and the seeds already judged must have given
+    different networks (the weights come from training started at a seed's initialisation).
+    """
+
+    def judge(outcome):
+        failed = failure_of(outcome, "train_xor")
+        if failed:
+            return failed
+        problem = thetas_problem(outcome.value)
+        if problem:
+            return Verdict(False, problem)
+        if seed in trained and not same_network(trained[seed], outcome.value):
+            return Verdict(
+                False,
+                f"train_xor({seed}) returned another network the second time",
+                "xor_not_reproducible",
+            )
+        seeds = sorted(trained)
+        for i, a in enumerate(seeds):
+            for b in seeds[i + 1 :]:
+                if same_network(trained[a], trained[b]):
+                    return Verdict(
+                        False,
+                        f"train_xor({a}) and train_xor({b}) returned the same network",
+                        "xor_not_trained",
+                    )
+        return Verdict(True)
+
+    return judge
+
+
+def same_network(a, b):
+    return len(a) == len(b) and all(
+        x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b)
+    )
+
+
+def train_xor_checks(rng):
+    """Three seeds, then the first again as the question's gate (see ``trains_judge``)."""
+    seeds = rng.integers(0, 10_000, size=3).tolist()
+    trained = {}
+    checks = [
+        Check(
+            f"train_xor({s}) classifies XOR",
+            Call("train_xor", (s,)),
+            train_xor_judge(s, trained),
+            timeout=10.0,
+        )
+        for s in seeds
+    ]
+    checks.append(
+        Check(
+            f"train_xor({seeds[0]}) again gives the same network, and other seeds other networks",
+            Call("train_xor", (seeds[0],)),
+            trains_judge(seeds[0], trained),
+            timeout=10.0,
+            weight=0.0,
+            gate=True,
+        )
+    )
+    return checks
 
 
 EPOCHS_SHOWN = 200
@@ -96,7 +180,7 @@ def training_curve(rng):
             losses = losses.tolist()
         if not isinstance(losses, list) or not all(isinstance(v, float) for v in losses):
             return Verdict(False, "sgd did not return a list of losses")
-        data = {"losses": [v if np.isfinite(v) else None for v in losses]}
+        data = {"losses": [v if np.isfinite(v) else None for v in losses[:EPOCHS_SHOWN]]}
         return Verdict(bool(len(losses) == EPOCHS_SHOWN and losses[-1] < losses[0]), "", data=data)
 
     name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR"

@@ -26,13 +26,18 @@ class Verdict:
 
 @dataclass
 class Check:
-    """``name`` says what is checked, in words shown to the student (never the code)."""
+    """``name`` says what is checked, in words shown to the student (never the code).
+
+    ``weight`` is the check's share of the question's points; a ``gate`` check carries no
+    share of its own but the question scores 0 unless it passes.
+    """
 
     name: str
     call: Call
     judge: Callable[[Outcome], Verdict]
     timeout: float = 2.0
     weight: float = 1.0
+    gate: bool = False  # when it fails, the whole question scores 0 (e.g. "it really trains")
 
 
 @dataclass
@@ -42,6 +47,30 @@ class Question:
     points: float
     slide: str
     checks: list
+
+
+# Hints for the mistake keys the engine itself reports; an assignment's own ``hints`` take
+# precedence (they can speak of its slides).
+ENGINE_HINTS = {
+    "not_implemented": "This function still raises NotImplementedError: replace the `raise` "
+    "line with your code.",
+    "missing_function": "The function is missing or misspelled: the grader calls it by the "
+    "exact name of the template.",
+    "missing_file": "The grader found no file to grade: submit the template's file, with its "
+    "name unchanged.",
+    "modifies_input": "Functions must be pure: compute a new array instead of changing an "
+    "argument in place.",
+    "timeout": "Your code took too long: look for an infinite loop, or a loop over the data "
+    "where one array operation would do.",
+    "crashed": "The Python process running your code died: sys.exit(), os._exit(), or "
+    "running out of memory.",
+    "invalid": "What came back from your code could not be read as an answer: return plain "
+    "NumPy arrays, numbers, lists and tuples, as the docstring says, and do not write to the "
+    "grader's channel.",
+    "exception": "Your function raised an exception on this input: the message names the line "
+    "of your file.",
+    "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
+}
 
 
 # --- describing values ---
@@ -166,6 +195,8 @@ def failure_of(outcome, fn):
         return Verdict(False, f"`{fn}` did not finish in time ({outcome.detail})", "timeout")
     if outcome.kind == "not_run":
         return Verdict(False, outcome.detail or "not run: the submission's time budget ran out")
+    if outcome.kind == "invalid":
+        return Verdict(False, f"the call to `{fn}` failed: {outcome.detail}", "invalid")
     return Verdict(False, f"the call to `{fn}` failed: {outcome.detail}", "crashed")
 
 

@@ -19,7 +19,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from .checks import Verdict
+from .checks import ENGINE_HINTS, Verdict
 from .runner import Outcome, WorkerSession
 
 
@@ -115,10 +115,11 @@ def _grade(submission, assignment, config, session, started):
                 {
                     "name": check.name,
                     "weight": check.weight,
+                    "gate": check.gate,
                     "passed": verdict.passed,
                     "message": verdict.message,
                     "mistake": verdict.mistake,
-                    "hint": assignment.hints.get(verdict.mistake, ""),
+                    "hint": hint(assignment, verdict.mistake),
                 }
             )
             if verdict.data:
@@ -133,6 +134,11 @@ def _grade(submission, assignment, config, session, started):
     result["score"] = round(sum(q["score"] for q in result["questions"]), 4)
     result["figures"] = assignment.figures(figure_data)
     return result
+
+
+def hint(assignment, mistake):
+    """The assignment's hint for ``mistake``, else the engine's, else none."""
+    return assignment.hints.get(mistake) or ENGINE_HINTS.get(mistake, "")
 
 
 def run_check(session, check, deadline, config, result):
@@ -153,6 +159,8 @@ def summarise(question, checks):
     total = sum(c["weight"] for c in checks)
     passed = sum(c["weight"] for c in checks if c["passed"])
     score = question.points * passed / total if total else 0.0
+    if any(c["gate"] and not c["passed"] for c in checks):
+        score = 0.0
     return {
         "id": question.id,
         "title": question.title,

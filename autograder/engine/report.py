@@ -1,5 +1,11 @@
 """Write grading results: the gradebook CSV, Gradescope's results.json, student feedback.
 
+Student text (messages that quote an exception, printed output, the submission's problem)
+goes through ``sinks`` at each sink: a code span or fenced block in markdown (Gradescope's
+``output`` included), escaped HTML, control characters removed for the terminal, formula
+prefixes neutralised in CSV. Texts written by the assignment (check names, hints, titles)
+are trusted and shown as they are.
+
 Everything here is a pure function of the result dicts from ``grade.py`` (timings are left
 out), so grading the same submissions twice writes the same bytes.
 """
@@ -11,13 +17,22 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from . import svg
+from . import sinks, svg
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 
+DETAIL_CHARS = 600  # of one check's message
+OUTPUT_CHARS = 4000  # of what the student's code printed
+
+
 def _points(x):
     return f"{x:g}"
+
+
+def _question_ids(results):
+    """The question ids, from the first result that has questions (a grader_error has none)."""
+    return next(([q["id"] for q in r["questions"]] for r in results if r["questions"]), [])
 
 
 def csv_text(results):
@@ -25,13 +40,14 @@ def csv_text(results):
     ids = [q["id"] for q in results[0]["questions"]] if results else []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "score", "max_score", *ids, "status"])
+    header = ["submission", "score", "max_score", *ids, "status"]
+    writer.writerow([sinks.csv_cell(c) for c in header])
     for r in results:
         scores = {q["id"]: q["score"] for q in r["questions"]}
         writer.writerow(
-            [r["submission"], _points(r["score"]), _points(r["max_score"])]
+            [sinks.csv_cell(r["submission"]), _points(r["score"]), _points(r["max_score"])]
             + [_points(scores.get(i, 0.0)) for i in ids]
-            + [r["status"]]
+            + [sinks.csv_cell(r["status"])]
         )
     return buffer.getvalue()
 
@@ -47,15 +63,21 @@ def question_view(question):
     for check in question["checks"]:
         detail = ""
         if not check["passed"] and check["message"] and not shown:
-            detail, shown = check["message"], check["weight"] > 0
+            detail, shown = check["message"], scored(check)
         rows.append((check, detail))
         if check["hint"] and not check["passed"] and check["hint"] not in hints:
             hints.append(check["hint"])
     return rows, hints
 
 
+def scored(check):
+    """A check that counts towards the score: it has a weight, or the question needs it."""
+    return check["weight"] > 0 or check.get("gate", False)
+
+
 def _mark(check):
-    note = " (not scored)" if check["weight"] == 0 else ""
+    note = " (needed for any points)" if check.get("gate") else ""
+    note = note or (" (not scored)" if check["weight"] == 0 else "")
     return "✓" if check["passed"] else "✗", note
 
 
@@ -67,7 +89,7 @@ def failure_lines(question):
         mark, note = _mark(check)
         lines.append(f"- {mark} {check['name']}{note}")
         if detail:
-            lines.append(f"  - {detail}")
+            lines.append(f"  - {sinks.md_code(detail, DETAIL_CHARS)}")
     return lines, hints
 
 
@@ -92,7 +114,7 @@ def gradescope_results(result, visibility="after_published"):
         )
     overview = f"Score: {_points(result['score'])} / {_points(result['max_score'])}"
     if result["problem"]:
-        overview += f"\n\n**Problem with the submission:** {result['problem']}"
+        overview += f"\n\n**Problem with the submission:** {sinks.md_code(result['problem'])}"
     return {
         "score": result["score"],
         "output": overview,
@@ -107,13 +129,13 @@ def gradescope_results(result, visibility="after_published"):
 
 def feedback_markdown(result):
     out = [
-        f"# Feedback on `{result['assignment']}` — {result['submission']}",
+        f"# Feedback on `{result['assignment']}` — {sinks.md_code(result['submission'])}",
         "",
         f"**Score: {_points(result['score'])} / {_points(result['max_score'])}**",
         "",
     ]
     if result["problem"]:
-        out += [f"**Problem with the submission:** {result['problem']}", ""]
+        out += [f"**Problem with the submission:** {sinks.md_code(result['problem'])}", ""]
     out += ["| question | points | slide |", "|---|---|---|"]
     for q in result["questions"]:
         out.append(f"| {q['id']} | {_points(q['score'])} / {_points(q['points'])} | {q['slide']} |")
@@ -123,7 +145,8 @@ def feedback_markdown(result):
         out += [f'Slide: "{q["slide"]}"', ""] + lines
         out += [f"\n> **Hint:** {h}" for h in hints]
     if result["output"].strip():
-        out += ["", "## What your code printed", "", "```", result["output"].strip()[:4000], "```"]
+        printed = sinks.md_block(result["output"].strip(), OUTPUT_CHARS)
+        out += ["", "## What your code printed", "", printed]
     return "\n".join(out) + "\n"
 
 
@@ -136,7 +159,9 @@ STYLE = (
 
 
 def feedback_html(result):
-    e = escape
+    def e(value, limit=None):
+        return escape(sinks.text(value, limit))
+
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(result['submission'])}</title><style>{STYLE}</style></head><body>",
@@ -169,13 +194,13 @@ def feedback_html(result):
         for c, detail in rows:
             mark, note = _mark(c)
             cls = "pass" if c["passed"] else "fail"
-            more = f"<br><code>{e(detail)}</code>" if detail else ""
+            more = f"<br><code>{e(detail, DETAIL_CHARS)}</code>" if detail else ""
             parts.append(f"<li class='{cls}'>{mark} {e(c['name'])}{note}{more}</li>")
         parts.append("</ul>")
         parts += [f"<p class='hint'><strong>Hint:</strong> {e(h)}</p>" for h in hints]
     if result["output"].strip():
         parts.append(
-            f"<h2>What your code printed</h2><pre>{e(result['output'].strip()[:4000])}</pre>"
+            f"<h2>What your code printed</h2><pre>{e(result['output'].strip(), OUTPUT_CHARS)}</pre>"
         )
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -201,7 +226,7 @@ def summary(results, seconds=None, jobs=1):
     if not results:
         return "No submissions found."
     n = len(results)
-    max_score = results[0]["max_score"]
+    max_score = max(r["max_score"] for r in results)
     scores = sorted(r["score"] for r in results)
     lines = [
         f"Graded {n} submission{'s' * (n != 1)} ({results[0]['assignment']}, "
@@ -214,8 +239,11 @@ def summary(results, seconds=None, jobs=1):
         lines.append(f"Time: {seconds:.1f} s with {jobs} job(s), {n / seconds:.2f} submissions/s.")
     lines += ["", "Scores:"] + histogram(scores, max_score)
     lines += ["", f"{'question':28} {'points':>6} {'mean':>6} {'full':>5} {'zero':>5}"]
-    for i, q in enumerate(results[0]["questions"]):
-        got = [r["questions"][i]["score"] for r in results]
+    first = next((r["questions"] for r in results if r["questions"]), [])
+    for q in first:
+        got = [
+            next((x["score"] for x in r["questions"] if x["id"] == q["id"]), 0.0) for r in results
+        ]
         full = sum(g >= q["points"] for g in got)
         zero = sum(g == 0 for g in got)
         lines.append(f"{q['id']:28} {q['points']:6g} {sum(got) / n:6.2f} {full:5d} {zero:5d}")
@@ -225,7 +253,7 @@ def summary(results, seconds=None, jobs=1):
         for r in results
         for q in r["questions"]
         for c in q["checks"]
-        if c["mistake"] and not c["passed"] and c["weight"] > 0
+        if c["mistake"] and not c["passed"] and scored(c)
     )
     if kinds:
         lines += [
@@ -262,7 +290,6 @@ def table(results):
     lines = [f"{'submission':{width}} {'score':>11}  status / problem"]
     for r in results:
         score = f"{_points(r['score'])}/{_points(r['max_score'])}"
-        lines.append(
-            f"{r['submission']:{width}} {score:>11}  {r['status']} {r['problem'][:60]}".rstrip()
-        )
+        problem = sinks.terminal(r["problem"], 60)
+        lines.append(f"{r['submission']:{width}} {score:>11}  {r['status']} {problem}".rstrip())
     return "\n".join(lines)

@@ -29,6 +29,7 @@ timeouts and the output cap are the runner's.
 import fcntl
 import os
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
@@ -391,24 +392,39 @@ def user_works(python=sys.executable):
 def _probe_user(python):
     if os.geteuid() != 0:
         return {"ok": False, "why": "the grader is not running as root (needed to switch user)"}
+    try:
+        done = _run_as_probe_uid(python, protected_paths())
+    except (OSError, subprocess.SubprocessError) as error:
+        uid = UID_BASE + UID_SLOTS
+        return {"ok": False, "why": f"could not start Python as uid {uid} ({error})"}
+    if done.returncode != 0:
+        return {"ok": False, "why": f"uid {UID_BASE + UID_SLOTS} cannot run {python} with NumPy"}
+    exposed = [line for line in done.stdout.decode().splitlines() if line]
+    return {"ok": True, "why": "", "exposed": exposed}
+
+
+def readable_by_grading_uid(paths, python=sys.executable):
+    """The ones of ``paths`` a grading uid can read (a config file holding the secret, say)."""
+    try:
+        done = _run_as_probe_uid(python, [str(p) for p in paths])
+    except (OSError, subprocess.SubprocessError):
+        return list(paths)  # unknown: assume the worst
+    return [line for line in done.stdout.decode().splitlines() if line]
+
+
+def _run_as_probe_uid(python, paths):
     uid = UID_BASE + UID_SLOTS  # a probe uid outside the slots
     try:
-        done = subprocess.run(
-            [python, "-I", "-c", PROBE_CODE, *protected_paths()],
+        return subprocess.run(
+            [python, "-I", "-c", PROBE_CODE, *paths],
             capture_output=True,
             timeout=30,
             cwd="/",
             stdin=subprocess.DEVNULL,
             preexec_fn=rlimit_setter(Limits(), uid=uid),
         )
-    except (OSError, subprocess.SubprocessError) as error:
-        return {"ok": False, "why": f"could not start Python as uid {uid} ({error})"}
     finally:
         kill_uid(uid)
-    if done.returncode != 0:
-        return {"ok": False, "why": f"uid {uid} cannot run {python} with NumPy"}
-    exposed = [line for line in done.stdout.decode().splitlines() if line]
-    return {"ok": True, "why": "", "exposed": exposed}
 
 
 def available(python=sys.executable):
@@ -428,19 +444,25 @@ def make(level, limits=None, python=sys.executable, scratch_parent=None):
     return kind(limits, python, scratch_parent)
 
 
-def choose(limits=None, unsafe=False, minimum=MINIMUM):
+def choose(limits=None, unsafe=False, minimum=MINIMUM, secrets=()):
     """The strongest sandbox this machine supports, refusing weaker than ``minimum``
     unless ``unsafe`` (then the process level is the last resort). Returns a sandbox object
-    with ``level``, ``prepare``, ``kill``, ``cleanup`` and ``describe_exit``."""
+    with ``level``, ``prepare``, ``kill``, ``cleanup`` and ``describe_exit``.
+
+    ``secrets`` are more files that hold the course secret (a ``--config`` file): at the
+    ``user`` level, a grading uid that can read one of them, or the project, is refused
+    (unless ``unsafe``), with the command that closes them."""
     found = available()
     for level in ("bwrap", "user", "process"):
         if found[level][0] and (unsafe or LEVELS.index(level) >= LEVELS.index(minimum)):
             sandbox = make(level, limits)
-            if sandbox.exposed and not unsafe:
-                # a grading uid that can read the reference is no isolation worth the name
-                paths = ", ".join(sandbox.exposed)
-                found[level] = (False, f"the grading uid can read {paths} (chmod -R o-rwx it)")
-                continue
+            if level == "user" and not unsafe:
+                # a grading uid that can read the reference or the secret is no isolation
+                exposed = list(sandbox.exposed)
+                exposed += readable_by_grading_uid(secrets) if secrets else []
+                if exposed:
+                    found[level] = (False, exposure_message(exposed))
+                    continue
             return sandbox
     missing = "; ".join(f"{level}: {found[level][1]}" for level in ("bwrap", "user"))
     raise IsolationError(
@@ -448,6 +470,18 @@ def choose(limits=None, unsafe=False, minimum=MINIMUM):
         "Install bubblewrap (apt-get install bubblewrap), or run the grader as root for the "
         "unprivileged-user fallback, or pass --unsafe to run student code as your own user."
     )
+
+
+def exposure_message(paths):
+    """What a grading uid can read that it must not, and the command that closes it."""
+    dirs = [p for p in paths if os.path.isdir(p)]
+    files = [p for p in paths if p not in dirs]
+    commands = []
+    if dirs:
+        commands.append("chmod -R o-rwx " + " ".join(shlex.quote(p) for p in dirs))
+    if files:
+        commands.append("chmod o-rwx " + " ".join(shlex.quote(p) for p in files))
+    return f"the grading uid can read {', '.join(paths)} (run: {'; '.join(commands)})"
 
 
 def describe_exit(code):
