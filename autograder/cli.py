@@ -4,6 +4,9 @@ python -m autograder grade SUBMISSIONS [--out DIR] [--jobs N] [--config FILE]
     [--lms auto|canvas|moodle|plain] [--shard K/N] [--assignment-column C] [--grade-column C]
 python -m autograder merge OUT1 OUT2 ... --out DIR
 python -m autograder points
+
+Exit status of grade and merge: 0 when every result is ready, 2 on bad arguments (nothing
+graded), 3 when results were written but some need a person (lines starting "attention:").
 """
 
 import argparse
@@ -119,13 +122,15 @@ def cmd_grade(args):
 
 
 def staff_notes(results):
-    """Lines for the staff about results that need a person: grading that failed."""
-    return [
+    """Lines for the staff about results that need a person: grading that failed, and LMS
+    identities claimed by two entries (left out of the gradebook import)."""
+    notes = [
         f"attention: {r['submission']}: grader_error: "
         + sinks.terminal(r.get("staff_note", ""), 300)
         for r in results
         if r["status"] == "grader_error"
     ]
+    return notes + [f"attention: {sinks.terminal(m, 500)}" for m in lms.conflicts(results)]
 
 
 def cmd_merge(args):
@@ -136,7 +141,10 @@ def cmd_merge(args):
         return 2
     print(report.summary(results))
     print(f"\nMerged {len(args.folders)} folders into {args.out}")
-    return 0
+    attention = staff_notes(results)
+    for line in attention:
+        print(line, file=sys.stderr)
+    return NEEDS_ATTENTION if attention else 0
 
 
 def cmd_points(args):

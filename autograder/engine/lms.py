@@ -19,6 +19,27 @@ The id of a student is stable across downloads, so the hidden inputs (seeded by 
 not change when a student resubmits: ``<login>_<userid>`` on Canvas, ``<Full_Name>_<id>``
 on Moodle.
 
+Student text in the names: a student chooses their display name (Moodle's full name, the
+source of Canvas's login) and the names of the files they upload. Canvas names are read from
+the left (a login holds no ``_``). Moodle names are read from the right: the LAST
+``_<id>_assignsubmission_<plugin>_`` is Moodle's own, so a full name such as
+``Bob_999_assignsubmission_file_`` reads as a name, not as participant 999. A flat file whose
+uploaded name may hold that pattern too (a ``.zip`` named ``x_999_assignsubmission_file_y.zip``:
+two readings make it a submission) is ambiguous: it is graded under its entry name, its identity
+holds only ``conflict`` and no id, and it is kept out of the import file.
+
+Identities are never merged, doubled or dropped silently. One student's several entries are
+legitimate (Canvas's attempts of one login; a Moodle flat download's several files of one full
+name): one is graded, as above. Entries that claim one id under different holders (one Canvas
+user id under two logins, one Moodle participant id under two full names) are all graded, and
+each one's identity gets a ``conflict`` message naming the id and every entry that claims it.
+``canvas_csv``/``moodle_csv`` skip every result with a ``conflict``, and every result whose
+user id / participant id is held by another result too (e.g. after the ``-2`` de-duplication
+of ``submissions.collect`` or a merge), so no id gets two rows. ``conflicts(results) -> list
+of str`` gives the message of each refusal once, in order, for the command line to print
+(through ``sinks.terminal``: the messages quote student text). Every text cell of the import
+files goes through ``sinks.csv_cell``; scores stay numbers.
+
 ``expand_download`` opens the zip of a whole download (Canvas's ``submissions.zip``, Moodle's
 "Download all submissions"), extracting only ``.py``/``.zip`` members with safe paths and a
 size cap. Out: ``write_gradebooks`` writes ``canvas_gradebook.csv`` and/or ``moodle_grades.csv``
@@ -31,6 +52,7 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from . import sinks
 from .submissions import MAX_FILE_BYTES, SKIP
 
 LAYOUTS = ("auto", "canvas", "moodle", "plain")
@@ -41,9 +63,8 @@ DEFAULT_GRADE_COLUMN = "Grade"
 CANVAS = re.compile(
     r"^(?P<login>[A-Za-z0-9.\-]+?)_(?:(?P<late>late|LATE)_)?(?P<user>\d+)_(?P<attempt>\d+)_(?P<file>.+)$"
 )
-MOODLE = re.compile(
-    r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?(?P<file>.*)$"
-)
+# every place (overlapping too) where ``_<id>_assignsubmission_<plugin>_`` starts
+MOODLE_ANCHOR = re.compile(r"(?=_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_|$))")
 RENAMED = re.compile(r"^(?P<stem>.+?)(?:-(?P<n>\d+))?(?P<suffix>\.[A-Za-z0-9]+)$")
 
 MAX_MEMBERS = 20000
@@ -75,7 +96,7 @@ def _top(name):
 
 def kind_of(name):
     """'moodle', 'canvas' or None: which LMS's naming the entry ``name`` follows."""
-    if MOODLE.match(name):
+    if _moodle_readings(name):
         return "moodle"
     if CANVAS.match(name):
         return "canvas"
@@ -162,39 +183,98 @@ def canvas_identity(name):
     }
 
 
-def moodle_identity(name):
-    match = MOODLE.match(name)
-    if not match:
+def _moodle_readings(name):
+    """Each way of reading ``name`` as ``<Full Name>_<id>_assignsubmission_<plugin>_<file>``,
+    the last anchor first."""
+    readings = []
+    for match in MOODLE_ANCHOR.finditer(name):
+        if match.start() > 0:
+            readings.append(
+                {
+                    "lms": "moodle",
+                    "name": name[: match.start()],
+                    "participant_id": match["participant"],
+                    "plugin": match["plugin"],
+                    "file": name[match.end("plugin") :][1:],
+                }
+            )
+    return readings[::-1]
+
+
+def _is_submission(reading, filename):
+    """True when the Moodle ``reading`` is a file submission: a folder, the required file (or
+    a rename of it) or a zip."""
+    file = reading["file"]
+    return reading["plugin"] == "file" and (not file or _renamed(file, filename) is not None)
+
+
+def moodle_identity(name, filename):
+    """The Moodle student of the entry ``name``, read from the right; None when it follows no
+    Moodle name. When an earlier anchor also makes a submission of it (the uploaded file's
+    name may hold the pattern), the identity holds only ``conflict``: no id is guessed."""
+    readings = _moodle_readings(name)
+    if not readings:
         return None
-    return {
-        "lms": "moodle",
-        "name": match["name"],
-        "participant_id": match["participant"],
-        "plugin": match["plugin"],
-        "file": match["file"],
-    }
+    last = readings[0]
+    if _is_submission(last, filename):
+        others = [r["participant_id"] for r in readings[1:] if _is_submission(r, filename)]
+        if others:
+            ids = " or ".join([last["participant_id"], *others])
+            return {
+                "lms": "moodle",
+                "conflict": f"{name!r} reads as Moodle participant {ids} (the uploaded "
+                f"file's name may hold Moodle's pattern): it is not written to {MOODLE_FILE}; "
+                "grade it by hand",
+            }
+    return last
+
+
+def _choose(claims, what, lms_file):
+    """``claims``: (entry, id, holder, rank) of each entry. Returns the entries kept (the
+    highest rank of each id and holder) and ``{entry: message}`` for the kept entries of an
+    id that several holders claim."""
+    best = {}
+    for entry, key, holder, rank in claims:
+        if (key, holder) not in best or rank > best[key, holder][0]:
+            best[key, holder] = (rank, entry)
+    by_id = {}
+    for (key, _), (_, entry) in sorted(best.items()):
+        by_id.setdefault(key, []).append(entry)
+    clashes = {}
+    for key, entries in by_id.items():
+        if len(entries) > 1:
+            clashes.update(dict.fromkeys(entries, _clash(what, key, entries, lms_file)))
+    return {entry for _, entry in best.values()}, clashes
+
+
+def _clash(what, key, entries, lms_file):
+    named = ", ".join(repr(e) for e in sorted(entries))
+    return (
+        f"{what} {key} is claimed by {len(entries)} entries ({named}): none of them is "
+        f"written to {lms_file}; grade them by hand"
+    )
 
 
 def identifier(root, filename, layout="auto"):
     """The ``identify(entry name) -> (id, identity) | None`` hook for ``root``'s layout, and the
-    layout found. ``None`` means: do not grade this entry (a superseded attempt, another file)."""
+    layout found. ``None`` means: do not grade this entry (a superseded attempt, another file).
+    An identity with a ``conflict`` (see the module docstring) is graded but not imported."""
     if layout == "auto":
         layout = detect(root)
     if layout == "plain":
         return None, layout
     names = _names(root)
     if layout == "canvas":
-        latest = {}
+        claims = []
         for name in names:
             identity = canvas_identity(name)
             if identity is None:
                 continue
             rename = _renamed(identity["file"], filename)
             # the required file first (another .py only when there is none), then the latest
-            key = (rename is not None, int(identity["attempt"]), rename or 0, name)
-            if identity["user_id"] not in latest or key > latest[identity["user_id"]]:
-                latest[identity["user_id"]] = key
-        keep = {key[3] for key in latest.values()}
+            rank = (rename is not None, int(identity["attempt"]), rename or 0, name)
+            claims.append((name, identity["user_id"], identity["login"], rank))
+        keep, clashes = _choose(claims, "Canvas user id", CANVAS_FILE)
 
         def identify(name):
             identity = canvas_identity(name)
@@ -202,18 +282,32 @@ def identifier(root, filename, layout="auto"):
                 return name, {"lms": "canvas"}
             if name not in keep:
                 return None
+            if name in clashes:
+                identity["conflict"] = clashes[name]
             return f"{identity['login']}_{identity['user_id']}", identity
 
         return identify, layout
 
+    claims = []
+    for name in names:
+        identity = moodle_identity(name, filename)
+        if identity and "participant_id" in identity and _is_submission(identity, filename):
+            file = identity["file"]
+            # one student's files (flat download): a folder or the required file before a zip
+            rank = (not file.endswith(".zip"), _renamed(file, filename) or 0, name)
+            claims.append((name, identity["participant_id"], identity["name"], rank))
+    keep, clashes = _choose(claims, "Moodle participant", MOODLE_FILE)
+
     def identify(name):
-        identity = moodle_identity(name)
+        identity = moodle_identity(name, filename)
         if identity is None:
             return name, {"lms": "moodle"}
-        if identity["plugin"] != "file":
+        if "participant_id" not in identity:  # ambiguous: graded, never imported
+            return name, identity
+        if not _is_submission(identity, filename) or name not in keep:
             return None
-        if identity["file"] and _renamed(identity["file"], filename) is None:
-            return None
+        if name in clashes:
+            identity["conflict"] = clashes[name]
         return f"{identity['name']}_{identity['participant_id']}", identity
 
     return identify, layout
@@ -230,32 +324,73 @@ def default_assignment_column(results):
     return f"{results[0]['assignment'].capitalize()} ({_points(results[0]['max_score'])})"
 
 
+# (lms, id key, what the id is, import file)
+IDS = (
+    ("canvas", "user_id", "Canvas user id", CANVAS_FILE),
+    ("moodle", "participant_id", "Moodle participant", MOODLE_FILE),
+)
+
+
+def _refused(results):
+    """``{index: message}`` of the results kept out of the import files: those with a
+    ``conflict``, and all results of an id that more than one result holds."""
+    refused = {}
+    for lms, key, what, lms_file in IDS:
+        holders = {}
+        for i, r in enumerate(results):
+            identity = r.get("identity") or {}
+            if identity.get("lms") != lms:
+                continue
+            if identity.get("conflict"):
+                refused[i] = identity["conflict"]
+            if key in identity:
+                holders.setdefault(identity[key], []).append(i)
+        for value, group in holders.items():
+            if len(group) > 1 and not all(i in refused for i in group):
+                entries = [results[i].get("source") or results[i]["submission"] for i in group]
+                refused.update(dict.fromkeys(group, _clash(what, value, entries, lms_file)))
+    return refused
+
+
+def conflicts(results):
+    """The message of each entry kept out of the LMS import files (an id claimed by several
+    entries, an ambiguous Moodle name), each message once, in the order of the results."""
+    refused = _refused(results)
+    return list(dict.fromkeys(refused[i] for i in sorted(refused)))
+
+
+def _importable(results, lms, key):
+    refused = _refused(results)
+    for i, r in enumerate(results):
+        identity = r.get("identity") or {}
+        if identity.get("lms") == lms and key in identity and i not in refused:
+            yield r, identity
+
+
+def _writer(buffer, header):
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([sinks.csv_cell(cell) for cell in header])
+    return writer
+
+
 def canvas_csv(results, assignment_column=None):
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, <column>."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     column = assignment_column or default_assignment_column(results)
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
-    for r in results:
-        identity = r.get("identity") or {}
-        if identity.get("lms") != "canvas" or "user_id" not in identity:
-            continue
-        writer.writerow([identity["login"], identity["user_id"], "", "", "", _points(r["score"])])
+    writer = _writer(buffer, ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
+    for r, identity in _importable(results, "canvas", "user_id"):
+        cells = [identity["login"], identity["user_id"], "", "", ""]
+        writer.writerow([sinks.csv_cell(c) for c in cells] + [_points(r["score"])])
     return buffer.getvalue()
 
 
 def moodle_csv(results, grade_column=DEFAULT_GRADE_COLUMN):
     """Moodle's grading worksheet upload: Identifier ("Participant <id>"), Full name, grade."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Identifier", "Full name", grade_column])
-    for r in results:
-        identity = r.get("identity") or {}
-        if identity.get("lms") != "moodle" or "participant_id" not in identity:
-            continue
-        writer.writerow(
-            [f"Participant {identity['participant_id']}", identity["name"], _points(r["score"])]
-        )
+    writer = _writer(buffer, ["Identifier", "Full name", grade_column])
+    for r, identity in _importable(results, "moodle", "participant_id"):
+        cells = [f"Participant {identity['participant_id']}", identity["name"]]
+        writer.writerow([sinks.csv_cell(c) for c in cells] + [_points(r["score"])])
     return buffer.getvalue()
 
 

@@ -62,5 +62,6 @@ def md_block(value, limit=None):
 
 def csv_cell(value):
     """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    cell = text(value).replace("\n", " ")
-    return "'" + cell if cell.startswith(_FORMULA) else cell
+    cell = str(value)
+    cell = "'" + cell if cell.startswith(_FORMULA) else cell
+    return text(cell).replace("\n", " ")

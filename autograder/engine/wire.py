@@ -181,7 +181,7 @@ class Decoder:
 
     def array(self, node, depth):
         index, dtype, shape = node.get("__nd__"), node.get("dtype"), node.get("shape")
-        if dtype not in ARRAY_DTYPES or type(index) is not int:
+        if type(dtype) is not str or dtype not in ARRAY_DTYPES or type(index) is not int:
             raise ProtocolError("malformed array")
         if not 0 <= index < len(self.buffers):
             raise ProtocolError("malformed array")
@@ -223,7 +223,9 @@ class Decoder:
         dtype, value = node["__scalar__"], node.get("v")
         if type(value) is dict and set(value) == {"__float__"}:
             value = self.float(value, depth)
-        wanted = {"float64": (float, int), "int64": (int,), "bool": (bool,)}.get(dtype)
+        wanted = {"float64": (float, int), "int64": (int,), "bool": (bool,)}.get(
+            dtype if type(dtype) is str else ""
+        )
         if wanted is None or type(value) not in wanted:
             raise ProtocolError("malformed scalar")
         return np.array(_int64(value) if type(value) is int else value, dtype=dtype)[()]
