@@ -53,7 +53,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from . import sinks
-from .submissions import MAX_FILE_BYTES, SKIP
+from .submissions import MAX_FILE_BYTES, SKIP, open_zip
 
 LAYOUTS = ("auto", "canvas", "moodle", "plain")
 CANVAS_FILE = "canvas_gradebook.csv"
@@ -84,9 +84,9 @@ def _names(root):
 
 def _zip_names(path):
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_zip(path, MAX_MEMBERS, max_bytes=None) as archive:
             return [i.filename.replace("\\", "/") for i in archive.infolist()]
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         return []
 
 
@@ -135,8 +135,8 @@ def expand_download(path, dest):
     """Extract the ``.py`` and ``.zip`` members of a whole-download zip into ``dest``."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()[:MAX_MEMBERS]
+    with open_zip(path, MAX_MEMBERS, max_bytes=None) as archive:
+        infos = archive.infolist()
         for info in infos:
             relative = _safe_member(info.filename)
             if info.is_dir() or relative is None or relative.suffix not in (".py", ".zip"):

@@ -25,6 +25,9 @@ from . import replies, wire
 MAX_MESSAGE = 64 << 20
 LOG_CAP = 16 << 10
 MAX_HELPER_CALLS = 20_000  # helper requests within one call
+# After this many invalid answers the submission's remaining calls are not run: only code that
+# writes to the channel itself sends one, and each costs a new worker.
+MAX_INVALID = 5
 
 
 @dataclass
@@ -138,6 +141,7 @@ class WorkerSession:
         self.logs = []
         self.starts = 0
         self.call_id = 0  # every reply must carry the id of the call it answers
+        self.invalid = 0  # calls answered with something invalid (only code that forges does)
         self.peak_kb = 0  # the workers' own report of their peak memory (for benchmarks)
 
     # --- life cycle ---
@@ -222,6 +226,8 @@ class WorkerSession:
         """
         if self.import_failure is not None:
             return self.import_failure
+        if self.invalid >= MAX_INVALID:
+            return Outcome("not_run", detail=f"not run: {MAX_INVALID} answers were not valid")
         if self.ready is None and not self.start():
             return self.import_failure
         deadline = time.monotonic() + timeout
@@ -251,6 +257,7 @@ class WorkerSession:
             outcome = Outcome("crashed", detail=self._death(error))
         except Exception as error:  # malformed, out of bounds, MemoryError: this call only
             outcome = Outcome("invalid", detail=_invalid(error))
+            self.invalid += 1
         self.close()
         return outcome
 

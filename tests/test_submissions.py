@@ -1,0 +1,51 @@
+"""Finding the file to grade: zips and folders are read within bounds and never followed out."""
+
+import os
+import zipfile
+
+from autograder.engine import submissions
+
+
+def test_a_zip_with_more_members_than_the_cap_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "alice.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(submissions.MAX_MEMBERS + 1):
+            archive.writestr(f"f{i}", b"")
+        archive.writestr("backprop.py", b"x = 1\n")
+    assert submissions.zip_member_count(path) == submissions.MAX_MEMBERS + 2
+    (sub,) = submissions.collect(path, "backprop.py", tmp_path / "work")
+    assert sub.file is None and f"{submissions.MAX_MEMBERS + 2} members" in sub.problem
+
+
+def test_a_zip64_member_count_is_read_from_its_own_end_record(tmp_path):
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", allowZip64=True) as archive:
+        archive.writestr("backprop.py", b"x = 1\n")
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8 : at + 12] = b"\xff\xff\xff\xff"  # "see the zip64 record", which is absent
+    path.write_bytes(bytes(data))
+    (sub,) = submissions.collect(path, "backprop.py", tmp_path / "work")
+    assert sub.file is not None or sub.problem  # read or refused, never a crash
+
+
+def test_a_zip_that_is_not_a_zip_is_a_clear_problem(tmp_path):
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "bob.zip").write_bytes(b"PK\x05\x06 truncated")
+    (sub,) = submissions.collect(tmp_path / "subs", "backprop.py", tmp_path / "work")
+    assert sub.file is None and "zip" in sub.problem
+
+
+def test_symlinks_to_files_and_folders_are_not_followed(tmp_path):
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    (secret / "backprop.py").write_text("SECRET = 1\n")
+    subs = tmp_path / "subs"
+    (subs / "carol").mkdir(parents=True)
+    os.symlink(secret, subs / "carol" / "hw")
+    os.symlink(secret / "backprop.py", subs / "dave.py")
+    (subs / "erin").mkdir()
+    os.symlink(secret / "backprop.py", subs / "erin" / "backprop.py")
+    found = {s.id: s for s in submissions.collect(subs, "backprop.py", tmp_path / "work")}
+    assert "dave" not in found
+    assert found["carol"].file is None and found["erin"].file is None
