@@ -12,9 +12,26 @@ def test_a_zip_with_more_members_than_the_cap_is_refused_before_it_is_parsed(tmp
         for i in range(submissions.MAX_MEMBERS + 1):
             archive.writestr(f"f{i}", b"")
         archive.writestr("backprop.py", b"x = 1\n")
-    assert submissions.zip_member_count(path) == submissions.MAX_MEMBERS + 2
+    assert submissions.zip_directory(path)[0] == submissions.MAX_MEMBERS + 2
     (sub,) = submissions.collect(path, "backprop.py", tmp_path / "work")
     assert sub.file is None and f"{submissions.MAX_MEMBERS + 2} members" in sub.problem
+
+
+def test_a_directory_larger_than_its_declared_count_is_refused(tmp_path):
+    """zipfile parses every entry of the directory, whatever count the end record gives."""
+    path = tmp_path / "liar.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("backprop.py", b"x = 1\n")
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    start = int.from_bytes(data[at + 16 : at + 20], "little")
+    entry = bytes(data[start:at])
+    copies = submissions.MAX_MEMBERS * submissions.DIRECTORY_BYTES // len(entry) + 10
+    end = bytearray(data[at:])
+    end[12:16] = (len(entry) * copies).to_bytes(4, "little")
+    path.write_bytes(bytes(data[:start]) + entry * copies + bytes(end))
+    (sub,) = submissions.collect(path, "backprop.py", tmp_path / "work")
+    assert sub.file is None and "at most" in sub.problem
 
 
 def test_a_zip64_member_count_is_read_from_its_own_end_record(tmp_path):

@@ -257,3 +257,7 @@ def test_helper_requests_far_larger_than_the_call_are_refused():
         bounds.check(([np.zeros((8, 40))], {}))
     with pytest.raises(ValueError, match="larger"):
         bounds.check(([[0.0] * 1000], {}))
+    with pytest.raises(ValueError, match="larger"):  # broadcasting (8,8,1,1) with (1,1,8,8)
+        bounds.check(([np.zeros((8, 8, 1, 1)), np.zeros((1, 1, 8, 8))], {}))
+    with pytest.raises(ValueError, match="larger"):  # the same as nested lists
+        bounds.check(([[[[[0.0] * 8] * 8]]], {}))

@@ -176,7 +176,7 @@ def training_curve(rng):
             return failed
         value = outcome.value
         losses = value[1] if isinstance(value, (list, tuple)) and len(value) == 2 else None
-        if isinstance(losses, np.ndarray):
+        if isinstance(losses, np.ndarray) and losses.ndim == 1 and losses.size <= EPOCHS_SHOWN:
             losses = losses.tolist()
         if not isinstance(losses, list) or not all(isinstance(v, float) for v in losses):
             return Verdict(False, "sgd did not return a list of losses")

@@ -261,8 +261,11 @@ def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
         mistakes = mistakes()
     for key, wrong in (mistakes or {}).items():
         if callable(wrong):
-            if wrong(value):
-                return key
+            try:
+                if wrong(value):
+                    return key
+            except Exception:  # noqa: BLE001 - a predicate that does not apply to this value
+                pass
             continue
         try:
             if not mismatch(wrong, value, rtol=rtol, atol=atol):

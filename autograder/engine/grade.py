@@ -149,6 +149,8 @@ def run_check(session, check, deadline, config, result):
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
     else:
         outcome = session.call(check.call, min(check.timeout * config.timeout_scale, remaining))
+    if outcome.kind == "timeout" or remaining <= 0:
+        result["hit_time_limit"] = True  # graded again alone before it costs points
     try:
         return check.judge(outcome)
     except Exception as error:  # a judge bug must not stop the class's grading
@@ -218,6 +220,11 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
     A grader process that dies (killed, out of memory in C code) costs no one else: the
     submissions it may have held are graded again one at a time, each in a fresh process, and
     one that kills that process too gets a ``grader_error`` result.
+
+    Determinism on a busy machine: a submission that hit a wall-clock limit (a call's timeout,
+    the submission's budget) or got a ``grader_error`` while others were being graded is
+    graded once more, alone, and that result is final; so another submission's load (say one
+    that swaps the machine, or fills the disk until it is killed) never costs an honest one.
     """
     progress = progress or (lambda done, total: None)
     results = {}
@@ -227,14 +234,24 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
         progress(len(results), len(submissions))
 
     args = (assignment_name, config, sandbox_factory)
-    pending = _run_pool(submissions, max(1, min(jobs, len(submissions))), args, done)
+    jobs = max(1, min(jobs, len(submissions)))
+    pending = _run_pool(submissions, jobs, args, done)
     for submission in pending:  # alone, so that a dying process names its submission
         if not _run_pool([submission], 1, args, done):
             continue
         assignment = _load(assignment_name)
         error = RuntimeError("the grading process died while grading this submission")
         done(grader_error(submission, assignment, None, error))
+    if jobs > 1:
+        again = [s for s in submissions if _disturbed(results[s.id]) and s not in pending]
+        for submission in again:
+            _run_pool([submission], 1, args, done)
     return [results[s.id] for s in submissions]
+
+
+def _disturbed(result):
+    """Whether the result may depend on what else ran at the same time."""
+    return result.get("hit_time_limit", False) or result["status"] == "grader_error"
 
 
 def _load(assignment_name):

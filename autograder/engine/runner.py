@@ -341,45 +341,46 @@ class HelperBounds:
     """How large a helper request may be: no larger than a small multiple of the call.
 
     A helper runs in the trusted process, so its cost must not be the student's to choose.
-    The arrays of one request may hold at most ``4 × E + 1024`` elements in all, where ``E``
-    is the number of elements the call itself sent, and no dimension may exceed
-    ``2 × D + 2``, where ``D`` is the largest dimension among the call's arrays (so a product
-    of two request arrays is bounded too). Lists may hold at most ``2 × max(L, D) + 8``
-    items, ``L`` the longest list the call sent. An honest composite function only ever passes its
+    Sizes are measured the same way for the call and for a request (``_sizes``): ``E`` the
+    numbers in all (array elements and numbers in lists), ``D`` the largest dimension (array
+    dimensions and list lengths), ``K`` the deepest nesting (array dimensions plus the lists
+    around them). A request may hold at most ``4 × E + 1024`` numbers, no dimension above
+    ``2 × D + 8`` and no nesting deeper than ``max(K, 2)``, so whatever a helper computes from
+    it (an elementwise product with broadcasting, a matrix product) has at most
+    ``(2 × D + 8) ** max(K, 2)`` elements. An honest composite function only ever passes its
     helpers slices, batches and layers of what it was given.
     """
 
     def __init__(self, sent):
-        elements, dims, items = _sizes(sent)
-        self.max_elements = 4 * elements + 1024
-        self.max_dim = 2 * dims + 2
-        self.max_items = 2 * max(items, dims) + 8
+        numbers, dim, depth = _sizes(sent)
+        self.max_numbers = 4 * numbers + 1024
+        self.max_dim = 2 * dim + 8
+        self.max_depth = max(depth, 2)
 
     def check(self, request):
-        elements, dims, items = _sizes(request)
-        if elements > self.max_elements or dims > self.max_dim or items > self.max_items:
+        numbers, dim, depth = _sizes(request)
+        if numbers > self.max_numbers or dim > self.max_dim or depth > self.max_depth:
             raise ValueError(
                 "the arguments are far larger than the inputs of the call "
-                f"({elements} numbers, a dimension of {dims}, a list of {items} items)"
+                f"({numbers} numbers, a dimension of {dim}, nested {depth} deep)"
             )
 
 
-def _sizes(value):
-    """(total array elements, largest dimension, longest list) anywhere in ``value``."""
-    elements, dims, items = 0, 0, 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, np.ndarray):
-            elements += item.size
-            dims = max(dims, *item.shape, 0)
-        elif isinstance(item, (list, tuple)):
-            items = max(items, len(item))
-            stack.extend(item)
-        elif isinstance(item, dict):
-            items = max(items, len(item))
-            stack.extend(item.values())
-    return elements, dims, items
+def _sizes(value, depth=-2):
+    """(numbers, largest dimension, deepest nesting) of ``value``, an ``(args, kwargs)``
+    pair: arrays count their elements, dimensions and ndim; lists, tuples and dicts their
+    length and one level (the pair and the argument list themselves count no level)."""
+    if isinstance(value, np.ndarray):
+        return value.size, max(value.shape, default=0), max(depth, 0) + value.ndim
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        numbers, dim, deepest = 0, len(value) if depth >= 0 else 0, max(depth + 1, 0)
+        for item in value:
+            n, d, k = _sizes(item, depth + 1)
+            numbers, dim, deepest = numbers + n, max(dim, d), max(deepest, k)
+        return numbers, dim, deepest
+    return (1 if isinstance(value, (int, float, np.generic)) else 0), 0, max(depth, 0)
 
 
 def _fn_names(value):

@@ -165,20 +165,27 @@ class ProcessSandbox:
         """scratch/grader (worker.py, wire.py; read-only for the worker) and
         scratch/submission (the student's copy; the worker's own folder)."""
         scratch = Path(tempfile.mkdtemp(prefix="bp-worker-", dir=self.scratch_parent))
-        runtime = scratch / "grader"
-        runtime.mkdir()
-        for name in WORKER_FILES:
-            shutil.copyfile(ENGINE_DIR / name, runtime / name)
-            os.chmod(runtime / name, 0o644)
-        home = scratch / "submission"
-        home.mkdir()
-        shutil.copyfile(student_file, home / filename)
-        if owner is not None:
-            os.chmod(scratch, 0o711)  # the worker may pass through, not list
-            os.chmod(runtime, 0o755)
-            os.chown(home / filename, owner, owner)
-            os.chown(home, owner, owner)
-            os.chmod(home, 0o700)
+        try:
+            runtime = scratch / "grader"
+            runtime.mkdir()
+            for name in WORKER_FILES:
+                shutil.copyfile(ENGINE_DIR / name, runtime / name)
+                os.chmod(runtime / name, 0o644)
+            home = scratch / "submission"
+            home.mkdir()
+            shutil.copyfile(student_file, home / filename)
+            if owner is not None:
+                os.chmod(scratch, 0o711)  # the worker may pass through, not list
+                os.chmod(runtime, 0o755)
+                # readable by the grading uid (its group), writable by no one but the grader:
+                # the worker gets no disk of its own to fill
+                os.chown(home / filename, os.getuid(), owner)
+                os.chmod(home / filename, 0o640)
+                os.chown(home, os.getuid(), owner)
+                os.chmod(home, 0o750)
+        except BaseException:  # a full disk, say: leave nothing half made
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
         return scratch, runtime, home
 
     def prepare(self, student_file, filename="submission.py"):

@@ -18,11 +18,12 @@ HTML pages use ``html.escape`` (report.py) on the same ``text``-cleaned strings.
 
 import re
 
-# C0 and C1 controls except tab and newline, DEL, and the Unicode format characters that
-# reorder or hide text (bidi embeddings, overrides and isolates, zero-width joiners), and
+# C0 and C1 controls except tab and newline, DEL, the Unicode line and paragraph separators,
+# and the format characters that reorder or hide text (bidi embeddings, overrides and
+# isolates, zero-width joiners and spaces, word joiners, the byte-order mark), and
 # lone surrogates (JSON can carry them; no file encoding can write them).
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 2 << 20
 MAX_ZIP_BYTES = 50 << 20  # a student's zip
 MAX_MEMBERS = 10_000  # members of a student's zip
+DIRECTORY_BYTES = 128  # of central directory per member allowed (an entry takes >= 46)
 SKIP = {"__MACOSX", ".git", "__pycache__", ".ipynb_checkpoints"}
 
 
@@ -47,9 +48,10 @@ def find_in_folder(folder, filename):
     return min(candidates, key=_depth_then_name) if candidates else None
 
 
-def zip_member_count(path):
-    """How many members the zip at ``path`` declares, read from its end records only (so a
-    zip with a million members is refused before ``zipfile`` builds a million objects)."""
+def zip_directory(path):
+    """(members, central directory bytes) the zip at ``path`` declares, read from its end
+    records only: both are checked before ``zipfile`` parses the directory, since it builds
+    an object for every entry it finds there, whatever count the end record gives."""
     with open(path, "rb") as handle:
         size = handle.seek(0, 2)
         handle.seek(max(0, size - (1 << 16) - 22))
@@ -57,29 +59,32 @@ def zip_member_count(path):
         at = tail.rfind(b"PK\x05\x06")
         if at < 0 or len(tail) < at + 22:
             raise ValueError("not a zip file")
-        count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+        count, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
         locator = tail.rfind(b"PK\x06\x07", 0, at)
-        if count == 0xFFFF and locator >= 0:  # zip64: the count is in the zip64 end record
+        if locator >= 0 and (count == 0xFFFF or directory == 0xFFFFFFFF):  # zip64
             (offset,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
             handle.seek(offset)
             record = handle.read(56)
             if record[:4] != b"PK\x06\x06":
                 raise ValueError("a malformed zip64 end record")
-            count = struct.unpack("<Q", record[32:40])[0]
-    return count
+            count, directory = struct.unpack("<QQ", record[32:48])
+    return count, directory
 
 
 def open_zip(path, max_members=MAX_MEMBERS, max_bytes=MAX_ZIP_BYTES):
-    """``zipfile.ZipFile(path)`` once its size and member count are within bounds; raises
-    ValueError otherwise."""
+    """``zipfile.ZipFile(path)`` once its size, member count and directory size are within
+    bounds (at most ``DIRECTORY_BYTES`` per member allowed); raises ValueError otherwise."""
     if max_bytes is not None and Path(path).stat().st_size > max_bytes:
         raise ValueError(f"the zip is larger than {max_bytes >> 20} MB")
     try:
-        count = zip_member_count(path)
+        count, directory = zip_directory(path)
     except struct.error as error:
         raise ValueError("a malformed zip end record") from error
-    if count > max_members:
-        raise ValueError(f"the zip holds {count} members; at most {max_members} are read")
+    if count > max_members or directory > max_members * DIRECTORY_BYTES:
+        raise ValueError(
+            f"the zip holds {count} members ({directory} bytes of directory); "
+            f"at most {max_members} are read"
+        )
     return zipfile.ZipFile(path)
 
 

@@ -39,7 +39,7 @@ MAX_BUFFERS = 10_000
 MAX_DEPTH = 32
 MAX_NODES = 100_000  # values in one message
 MAX_NDIM = 8
-MAX_DIM = 1 << 24  # any one dimension, zero-size arrays included
+MAX_DIM = 1 << 24  # any one dimension, and the product of the non-zero ones
 MAX_STRING = 2_000  # characters kept of any string
 
 
@@ -194,6 +194,8 @@ class Decoder:
             or any(type(n) is not int or not 0 <= n <= MAX_DIM for n in shape)
         ):
             raise ProtocolError("malformed array shape")
+        if math.prod(max(n, 1) for n in shape) > MAX_DIM:
+            raise ProtocolError("an array shape too large, even if empty")  # tolist() of it
         data = self.buffers[index]
         if len(data) != math.prod(shape) * np.dtype(dtype).itemsize:
             raise ProtocolError("array size does not match its shape")
