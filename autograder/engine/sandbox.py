@@ -38,7 +38,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .seccomp import install_seccomp, no_fork_program
+from .seccomp import die_with_parent, install_seccomp, no_fork_program
 
 WORKER_FILES = ("worker.py", "wire.py")
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -97,7 +97,8 @@ def worker_env(home, tmp=None):
 
 def rlimit_setter(limits, uid=None, seccomp=None):
     """A function that applies ``limits`` to the calling process (for ``preexec_fn``), then
-    drops to ``uid`` (when given) and loads the ``seccomp`` program (when given)."""
+    drops to ``uid`` (when given), asks to be killed when the grading process dies (after the
+    uid change, which would clear it) and loads the ``seccomp`` program (when given)."""
 
     def apply():
         pairs = [
@@ -115,6 +116,7 @@ def rlimit_setter(limits, uid=None, seccomp=None):
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
+        die_with_parent()
         if seccomp:
             install_seccomp(seccomp)
 
