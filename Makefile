@@ -67,8 +67,8 @@ grade: $(STAMP)
 
 demo: student check
 	$(PY) -m tools.run_notebook solutions/backprop.py build/demo/backprop-reference.html
-	@$(PY) -c 'from autograder.engine.sandbox import choose; choose()' 2>/dev/null || \
-	  { echo 'note: neither bubblewrap nor root here: the shipped examples are graded with --unsafe'; \
+	@why=$$($(PY) -c 'from autograder.engine.sandbox import choose; choose()' 2>&1) || \
+	  { echo "note: the shipped examples are graded with --unsafe: $${why##*IsolationError: }"; \
 	    unsafe=--unsafe; }; \
 	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $$unsafe $(DEMO_FLAGS)
 	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html"

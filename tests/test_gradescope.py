@@ -1,4 +1,11 @@
-"""Gradescope: run_autograder in a simulated /autograder always writes a valid results.json."""
+"""Gradescope: run_autograder in a simulated /autograder always writes a valid results.json.
+
+Gradescope runs the grader as root with a system Python; run.py then refuses less than the
+user isolation level (a dedicated uid, or bubblewrap), like ``make grade`` without --unsafe.
+Tests that grade student code here run it with a Python the grading uid can run
+(``conftest.isolation``), and are skipped, saying why, where neither level is available (not
+root and no bubblewrap).
+"""
 
 import json
 import os
@@ -9,7 +16,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import REFERENCE, ROOT, TEMPLATE
+from conftest import REFERENCE, ROOT, TEMPLATE, check_isolation, grade_command, need_isolation
 
 from autograder.gradescope.run import submission_id
 from tools import dist
@@ -21,12 +28,19 @@ TEST_KEYS = {"name", "number", "score", "max_score", "status", "output", "output
 
 
 @pytest.fixture(scope="module")
+def python():
+    """The Python run_autograder runs with: one the grading uid can run (Gradescope's
+    /autograder/venv is world-readable; this project's venv may live under /root)."""
+    return need_isolation("user").python
+
+
+@pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory):
     (path,) = dist.build(tmp_path_factory.mktemp("dist"), None, ["autograder"])
     return path
 
 
-def simulate(autograder_zip, root, submission=None, metadata=METADATA, python=sys.executable):
+def simulate(autograder_zip, root, python, submission=None, metadata=METADATA):
     """Gradescope's layout under ``root``, then run_autograder; returns results.json."""
     with zipfile.ZipFile(autograder_zip) as archive:
         archive.extractall(root / "source")
@@ -79,9 +93,9 @@ def scored(results):
 
 
 def test_reference_gets_full_marks_hidden_scores_visible_public_checks_closed_source(
-    autograder_zip, tmp_path
+    autograder_zip, tmp_path, python
 ):
-    results = simulate(autograder_zip, tmp_path, {"backprop.py": REFERENCE.read_bytes()})
+    results = simulate(autograder_zip, tmp_path, python, {"backprop.py": REFERENCE.read_bytes()})
     assert results["score"] == 50
     assert results["extra_data"]["submission"] == f"gs-{USER}"
     assert {t["visibility"] for t in scored(results)} == {"after_published"}
@@ -94,31 +108,33 @@ def test_reference_gets_full_marks_hidden_scores_visible_public_checks_closed_so
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
 
 
-def test_template_scores_zero_with_failed_public_checks(autograder_zip, tmp_path):
-    results = simulate(autograder_zip, tmp_path, {"backprop.py": TEMPLATE.read_bytes()})
+def test_template_scores_zero_with_failed_public_checks(autograder_zip, tmp_path, python):
+    results = simulate(autograder_zip, tmp_path, python, {"backprop.py": TEMPLATE.read_bytes()})
     assert results["score"] == 0
     public = [t for t in results["tests"] if t["name"].startswith("public checks: ")]
     assert public and all(t["status"] == "failed" for t in public)
 
 
-def test_broken_file_scores_zero_and_says_why_at_once(autograder_zip, tmp_path):
-    results = simulate(autograder_zip, tmp_path, {"backprop.py": b"def step(z):\n  return (\n"})
+def test_broken_file_scores_zero_and_says_why_at_once(autograder_zip, tmp_path, python):
+    broken = {"backprop.py": b"def step(z):\n  return (\n"}
+    results = simulate(autograder_zip, tmp_path, python, broken)
     assert results["score"] == 0
     (problem,) = [t for t in results["tests"] if t["name"] == "problem with the submission"]
     assert problem["visibility"] == "visible" and "SyntaxError" in problem["output"]
 
 
-def test_missing_submission_scores_zero(autograder_zip, tmp_path):
-    results = simulate(autograder_zip, tmp_path, submission=None)
+def test_missing_submission_scores_zero(autograder_zip, tmp_path, python):
+    results = simulate(autograder_zip, tmp_path, python, submission=None)
     assert results["score"] == 0 and len(scored(results)) == 20
     assert "nothing was submitted" in results["output"]
 
 
-def test_zip_upload_is_read(autograder_zip, tmp_path):
+def test_zip_upload_is_read(autograder_zip, tmp_path, python):
     archive = tmp_path / "upload.zip"
     with zipfile.ZipFile(archive, "w") as upload:
         upload.write(REFERENCE, "work/backprop.py")
-    results = simulate(autograder_zip, tmp_path / "root", {"upload.zip": archive.read_bytes()})
+    upload = {"upload.zip": archive.read_bytes()}
+    results = simulate(autograder_zip, tmp_path / "root", python, upload)
     assert results["score"] == 50
 
 
@@ -127,22 +143,22 @@ def test_grader_failure_still_writes_results(autograder_zip, tmp_path):
         archive.extractall(tmp_path / "source")
     (tmp_path / "source" / "autograder" / "config.toml").write_text("secret = [broken\n")
     shutil.make_archive(str(tmp_path / "broken"), "zip", tmp_path / "source")
-    results = simulate(
-        tmp_path / "broken.zip", tmp_path / "root", {"backprop.py": REFERENCE.read_bytes()}
-    )
+    submission = {"backprop.py": REFERENCE.read_bytes()}
+    # the config is read before any student code runs: no isolation level is needed
+    results = simulate(tmp_path / "broken.zip", tmp_path / "root", sys.executable, submission)
     assert results["score"] == 0 and results["extra_data"]["grader_failed"] is True
     assert "course staff" in results["output"]
 
 
 def test_python_that_cannot_start_still_writes_results(autograder_zip, tmp_path):
     results = simulate(
-        autograder_zip, tmp_path, {"backprop.py": REFERENCE.read_bytes()}, python="/bin/false"
+        autograder_zip, tmp_path, "/bin/false", {"backprop.py": REFERENCE.read_bytes()}
     )
     assert results["score"] == 0 and results["tests"] == []
     assert results["extra_data"] == {"grader_failed": True}
 
 
-def test_scores_equal_the_command_line_grader_for_the_same_id(autograder_zip, tmp_path):
+def test_scores_equal_the_command_line_grader_for_the_same_id(autograder_zip, tmp_path, python):
     source = TEMPLATE.read_text(encoding="utf-8")
     half = source.replace(
         'raise NotImplementedError("step: see slide',
@@ -150,14 +166,16 @@ def test_scores_equal_the_command_line_grader_for_the_same_id(autograder_zip, tm
     )
     assert half != source
     submissions = {"backprop.py": half.encode()}
-    results = simulate(autograder_zip, tmp_path / "gs2", submissions)
+    results = simulate(autograder_zip, tmp_path / "gs2", python, submissions)
     local = tmp_path / "local"
     local.mkdir()
     (local / f"gs-{USER}.py").write_text(half, encoding="utf-8")
     config = tmp_path / "gs2" / "source" / "autograder" / "config.toml"
-    command = [sys.executable, "-m", "autograder", "grade", str(local / f"gs-{USER}.py")]
-    command += ["--out", str(tmp_path / "out"), "--jobs", "1", "--config", str(config)]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    command = grade_command(local / f"gs-{USER}.py", "--out", tmp_path / "out", "--jobs", "1")
+    command += ["--config", str(config)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    check_isolation(done.stderr)
     (graded,) = json.loads((tmp_path / "out" / "grading.json").read_text())["results"]
     assert graded["submission"] == f"gs-{USER}"
     assert 0 < results["score"] < 50 and graded["score"] == results["score"]

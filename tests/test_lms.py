@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT, TEMPLATE
+from conftest import REFERENCE, ROOT, TEMPLATE, check_isolation, grade_command
 
 from autograder.engine import lms
 from autograder.engine.submissions import collect
@@ -45,11 +45,11 @@ def moodle_download(folder):
 
 
 def grade(submissions, out, *flags):
-    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out)]
-    done = subprocess.run(
-        command + ["--jobs", "2", *flags], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    """The command line grader, at the strongest isolation level here (conftest)."""
+    command = grade_command(submissions, "--out", out, "--jobs", "2", *flags)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    check_isolation(done.stderr)
     return done
 
 
@@ -211,6 +211,216 @@ def test_merge_refuses_overlaps_missing_slices_and_other_questions(class_grades,
 
 
 def test_shard_spec_is_checked(tmp_path):
-    command = [sys.executable, "-m", "autograder", "grade", str(REFERENCE), "--shard", "4/3"]
+    command = grade_command(REFERENCE, "--shard", "4/3")
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "K/N" in done.stderr
+
+
+# --- Student text in LMS names: CSV formulas, right-anchored Moodle names, duplicate ids ---
+# Unit level: lms and collect on folders made in tmp_path, results made by hand (no grading).
+
+from autograder.engine.report import csv_text  # noqa: E402
+from autograder.engine.submissions import Submission  # noqa: E402
+
+
+def ungraded(found, score=7.0):
+    """Result dicts as ``grade.py`` makes them, for gradebook writers that need no grading."""
+    return [
+        {
+            "submission": s.id,
+            "source": s.source,
+            "identity": s.identity,
+            "score": score,
+            "max_score": 50.0,
+            "assignment": "backprop",
+            "questions": [{"id": "q1", "score": score}],
+            "status": "graded",
+        }
+        for s in found
+    ]
+
+
+def collected(root, tmp_path):
+    identify, _ = lms.identifier(root, "backprop.py")
+    return collect(root, "backprop.py", tmp_path / "work", identify)
+
+
+def moodle_folder(root, name, text="x = 1\n"):
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "backprop.py").write_text(text)
+    return folder
+
+
+def test_formula_looking_moodle_names_land_as_text_and_scores_as_numbers(tmp_path):
+    root = tmp_path / "m"
+    for i, name in enumerate(["=1+2", "@SUM(A1)", "-3+4 Eve", "+5", "Ada Lovelace"]):
+        moodle_folder(root, f"{name}_10{i}_assignsubmission_file_")
+    found = collected(root, tmp_path)
+    table = rows_of(lms.moodle_csv(ungraded(found)))
+    assert sorted(row[1] for row in table[1:]) == [
+        "'+5",
+        "'-3+4 Eve",
+        "'=1+2",
+        "'@SUM(A1)",
+        "Ada Lovelace",
+    ]
+    assert {row[2] for row in table[1:]} == {"7"}
+    assert lms.conflicts(ungraded(found)) == []
+
+
+def test_formula_looking_canvas_login_lands_as_text_in_both_csvs(tmp_path):
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "-2-3_14_100_backprop.py").write_text("x = 1\n")
+    (root / "doejane_13_95_backprop.py").write_text("x = 1\n")
+    results = ungraded(collected(root, tmp_path))
+    assert rows_of(lms.canvas_csv(results, "HW")) == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "HW"],
+        ["'-2-3", "14", "", "", "", "7"],
+        ["doejane", "13", "", "", "", "7"],
+    ]
+    grades = rows_of(csv_text(results))
+    assert [row[0] for row in grades] == ["submission", "'-2-3_14", "doejane_13"]
+    assert grades[1][1:] == ["7", "50", "7", "graded"]
+
+
+def test_grades_csv_neutralises_formula_ids_and_statuses():
+    results = ungraded([])
+    result = {
+        "submission": "=cmd|' /C calc'!A0",
+        "score": 3.0,
+        "max_score": 50.0,
+        "questions": [{"id": "q1", "score": 3.0}],
+        "status": "@bad",
+    }
+    assert rows_of(csv_text([*results, result]))[1] == [
+        "'=cmd|' /C calc'!A0",
+        "3",
+        "50",
+        "3",
+        "'@bad",
+    ]
+
+
+def test_moodle_name_holding_the_pattern_is_read_from_the_right(tmp_path):
+    root = tmp_path / "m"
+    moodle_folder(root, "Bob_999_assignsubmission_file__1234_assignsubmission_file_")
+    moodle_folder(root, "Bob_999_assignsubmission_file_")  # the real participant 999
+    (root / "Bob_999_assignsubmission_file__1235_assignsubmission_file_backprop.py").write_text("")
+    found = collected(root, tmp_path)
+    people = {s.source: (s.identity["participant_id"], s.identity["name"]) for s in found}
+    assert people == {
+        "Bob_999_assignsubmission_file_": ("999", "Bob"),
+        "Bob_999_assignsubmission_file__1234_assignsubmission_file_": (
+            "1234",
+            "Bob_999_assignsubmission_file_",
+        ),
+        "Bob_999_assignsubmission_file__1235_assignsubmission_file_backprop.py": (
+            "1235",
+            "Bob_999_assignsubmission_file_",
+        ),
+    }
+    assert all(s.file is not None for s in found)
+    table = rows_of(lms.moodle_csv(ungraded(found)))
+    assert sorted(row[0] for row in table[1:]) == [
+        "Participant 1234",
+        "Participant 1235",
+        "Participant 999",
+    ]
+    assert lms.conflicts(ungraded(found)) == []
+
+
+def test_moodle_zip_whose_name_may_hold_the_pattern_is_graded_but_refused(tmp_path):
+    root = tmp_path / "m"
+    moodle_folder(root, "Ann_999_assignsubmission_file_")
+    eve = "Eve_555_assignsubmission_file_x_999_assignsubmission_file_y.zip"
+    with zipfile.ZipFile(root / eve, "w") as archive:
+        archive.writestr("backprop.py", "x = 1\n")
+    found = collected(root, tmp_path)
+    (refused,) = [s for s in found if s.source == eve]
+    assert refused.file is not None and "participant_id" not in refused.identity
+    results = ungraded(found)
+    assert rows_of(lms.moodle_csv(results))[1:] == [["Participant 999", "Ann", "7"]]
+    (message,) = lms.conflicts(results)
+    assert repr(eve) in message and "999 or 555" in message
+
+
+def test_two_full_names_claiming_one_moodle_participant_are_graded_but_not_imported(tmp_path):
+    root = tmp_path / "m"
+    moodle_folder(root, "Ada Lovelace_101_assignsubmission_file_")
+    moodle_folder(root, "Eve_101_assignsubmission_file_")
+    moodle_folder(root, "Bob Byte_102_assignsubmission_file_")
+    found = collected(root, tmp_path)
+    assert [s.id for s in found] == ["Ada_Lovelace_101", "Bob_Byte_102", "Eve_101"]
+    assert all(s.file is not None for s in found)
+    results = ungraded(found)
+    assert rows_of(lms.moodle_csv(results))[1:] == [["Participant 102", "Bob Byte", "7"]]
+    (message,) = lms.conflicts(results)
+    assert "participant 101" in message
+    assert "'Ada Lovelace_101_assignsubmission_file_'" in message
+    assert "'Eve_101_assignsubmission_file_'" in message
+
+
+def test_one_moodle_students_flat_files_are_one_submission_not_a_conflict(tmp_path):
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "Cy Flat_103_assignsubmission_file_backprop.py").write_text("x = 1\n")
+    with zipfile.ZipFile(root / "Cy Flat_103_assignsubmission_file_work.zip", "w") as archive:
+        archive.writestr("backprop.py", "x = 2\n")
+    found = collected(root, tmp_path)
+    assert [s.source for s in found] == ["Cy Flat_103_assignsubmission_file_backprop.py"]
+    results = ungraded(found)
+    assert rows_of(lms.moodle_csv(results))[1:] == [["Participant 103", "Cy Flat", "7"]]
+    assert lms.conflicts(results) == []
+
+
+def test_one_canvas_user_id_under_two_logins_is_refused_but_attempts_of_one_login_are_not(
+    tmp_path,
+):
+    root = canvas_download(tmp_path / "c")
+    shutil.copy(TEMPLATE, root / "mallory_12_95_backprop.py")  # smithjohn's user id
+    found = collected(root, tmp_path)
+    assert [(s.id, s.source) for s in found] == [
+        ("doejane_13", "doejane_late_13_95_backprop-1.py"),
+        ("mallory_12", "mallory_12_95_backprop.py"),
+        ("smithjohn_12", "smithjohn_12_100_backprop.py"),
+    ]
+    results = ungraded(found)
+    assert rows_of(lms.canvas_csv(results, "HW"))[1:] == [["doejane", "13", "", "", "", "7"]]
+    (message,) = lms.conflicts(results)
+    assert "Canvas user id 12" in message
+    assert "'mallory_12_95_backprop.py'" in message
+    assert "'smithjohn_12_100_backprop.py'" in message
+    # a slice holding only one of them (``--shard``) still keeps it out, and names both
+    alone = [r for r in results if r["submission"] == "smithjohn_12"]
+    assert rows_of(lms.canvas_csv(alone, "HW"))[1:] == []
+    assert lms.conflicts(alone) == [message]
+
+
+def test_results_sharing_an_lms_id_after_id_deduplication_get_no_row(tmp_path):
+    canvas = {"lms": "canvas", "login": "smithjohn", "user_id": "12", "attempt": "1"}
+    moodle = {"lms": "moodle", "name": "Ada", "participant_id": "101", "plugin": "file"}
+    results = ungraded(
+        Submission(sid, source, identity=identity)
+        for sid, source, identity in [
+            ("smithjohn_12", "a.py", canvas),
+            ("smithjohn_12-2", "b.py", canvas),
+            ("Ada_101", "c", moodle),
+            ("Ada_101-2", "d", moodle),
+        ]
+    )
+    assert rows_of(lms.canvas_csv(results, "HW"))[1:] == []
+    assert rows_of(lms.moodle_csv(results))[1:] == []
+    assert lms.conflicts(results) == [
+        "Canvas user id 12 is claimed by 2 entries ('a.py', 'b.py'): none of them is written "
+        "to canvas_gradebook.csv; grade them by hand",
+        "Moodle participant 101 is claimed by 2 entries ('c', 'd'): none of them is written "
+        "to moodle_grades.csv; grade them by hand",
+    ]
+    assert lms.write_gradebooks(results, tmp_path) == [lms.CANVAS_FILE, lms.MOODLE_FILE]
+    assert len(rows(tmp_path / lms.CANVAS_FILE)) == len(rows(tmp_path / lms.MOODLE_FILE)) == 1
+
+
+def rows_of(text):
+    return list(csv.reader(io.StringIO(text)))

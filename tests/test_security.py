@@ -91,6 +91,7 @@ def test_choose_refuses_less_than_the_minimum_unless_unsafe(monkeypatch):
 
 
 def test_seccomp_program_refuses_fork_and_allows_threads():
+    import resource
     import subprocess
     import sys
 
@@ -106,11 +107,15 @@ def test_seccomp_program_refuses_fork_and_allows_threads():
         "    except OSError:\n"
         "        print('refused')\n"
     )
+    # RLIMIT_NPROC left as it is: for a user other than root it counts every thread of the
+    # account (a desktop session, Jupyter kernels), so the worker's 64 could refuse the thread
+    # here, or refuse fork without the filter's help
+    processes = resource.getrlimit(resource.RLIMIT_NPROC)[0]
     done = subprocess.run(
         [sys.executable, "-I", "-c", code],
         capture_output=True,
         text=True,
-        preexec_fn=sandbox.rlimit_setter(sandbox.Limits(), seccomp=program),
+        preexec_fn=sandbox.rlimit_setter(sandbox.Limits(processes=processes), seccomp=program),
     )
     assert done.stdout.split() == ["thread", "refused", "refused"], done.stderr
 

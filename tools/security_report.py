@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,6 @@ MARKER = "BPEXPLOIT"
 # Not run at the process level: there the worker reads and writes what the grader can, so
 # these would read the project or damage the developer's files (see README, Security).
 PROCESS_SKIP = ("read_disk", "steal_secret", "fake_output", "write_outside", "socket_loopback")
-USER_VENV = Path(tempfile.gettempdir()) / "autograder-user-python"
 
 
 def exploits():
@@ -51,28 +51,80 @@ def what_it_tries(path):
     return first.replace("ATTACK:", "").strip().rstrip(".")
 
 
+def system_pythons():
+    """The system's interpreters of this Python's version (outside root's home, say)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = []
+    for folder in ("/usr/bin", "/usr/local/bin"):
+        path = Path(folder) / f"python{version}"
+        if path.exists() and path.resolve() not in [p.resolve() for p in found]:
+            found.append(path)
+    return found
+
+
+def _private_folder(path):
+    """True when ``path`` is a real folder of ours that nobody else may write to."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
+
+
+def user_venv(system, packages):
+    """A venv made from ``system`` (a system interpreter, outside private folders) that sees
+    ``packages`` (the project's site-packages), under the temporary folder, owned by us and
+    writable by nobody else (the grader runs it as root). One per (interpreter, packages) so
+    that two checkouts on one machine do not share it; made once, then reused."""
+    key = hashlib.sha256(f"{system.resolve()}\n{packages}".encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"autograder-user-python-{os.geteuid()}-{key}"
+    if (folder / "bin" / "python").exists() and _private_folder(folder):
+        return folder / "bin" / "python"
+    if os.path.lexists(folder) and not _private_folder(folder):  # someone else's: never used
+        folder = Path(tempfile.mkdtemp(prefix="autograder-user-python-"))
+    subprocess.run([str(system), "-m", "venv", "--without-pip", str(folder)], check=True)
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    (folder / "lib" / version / "site-packages" / "project.pth").write_text(f"{packages}\n")
+    for path in [folder, *folder.rglob("*")]:  # readable by the grading uid, whatever the umask
+        if not path.is_symlink():
+            mode = stat.S_IMODE(path.stat().st_mode)
+            os.chmod(path, mode | (0o555 if path.is_dir() else 0o444))
+    return folder / "bin" / "python"
+
+
 def user_python():
     """A Python with NumPy that a grading uid can run, or None (user level not possible).
 
     The project's interpreter, when the grading uid can run it; otherwise (say it lives
     under /root) a venv made from the system Python of the same version, outside any private
-    folder, that sees the project's site-packages."""
+    folder, that sees the project's site-packages (``user_venv``)."""
     if sandbox.user_works(sys.executable)[0]:
         return sys.executable
     if os.geteuid() != 0:
         return None
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    python = USER_VENV / "bin" / "python"
-    if system.exists() and not python.exists():
-        subprocess.run([system, "-m", "venv", "--without-pip", USER_VENV], check=True)
-        import numpy
+    import numpy
 
-        packages = Path(numpy.__file__).resolve().parents[1]
-        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-        (USER_VENV / "lib" / version / "site-packages" / "project.pth").write_text(f"{packages}\n")
-    if python.exists() and sandbox.user_works(str(python))[0]:
-        return str(python)
+    packages = Path(numpy.__file__).resolve().parents[1]
+    for system in system_pythons():
+        try:
+            python = str(user_venv(system, packages))
+        except (OSError, subprocess.CalledProcessError):
+            continue  # no venv module for it, say: the user level is then not tested
+        if sandbox.user_works(python)[0]:
+            return python
     return None
+
+
+def why_no_user_python():
+    """Why ``user_python`` found nothing, in words."""
+    why = sandbox.user_works(sys.executable)[1]
+    if os.geteuid() != 0:
+        return why
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return (
+        f"{why}; no /usr/bin/{version} or /usr/local/bin/{version} that the grading uid can "
+        "run with the project's NumPy either"
+    )
 
 
 def levels_here():
@@ -81,7 +133,7 @@ def levels_here():
     ok, why = sandbox.bwrap_works()
     found["bwrap"] = (sys.executable if ok else None, why)
     python = user_python()
-    why = "" if python else sandbox.user_works()[1] or "no Python the grading uid can run"
+    why = "" if python else why_no_user_python()
     found["user"] = (python, why)
     found["process"] = (sys.executable, "")
     return found
