@@ -54,7 +54,7 @@ def execute(student, workdir, timeout=120):
         allow_errors=False,
         resources={"metadata": {"path": str(work)}},
     )
-    client.execute()
+    client.execute(cleanup_kc=True)  # nbclient keeps a kernel it did not start running
     return nb
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from .checks import ENGINE_HINTS, Verdict
-from .runner import Outcome, WorkerSession
+from .runner import Outcome, WorkerSession, stop_on_signal
 
 
 def derive_seed(secret, submission_id):
@@ -199,14 +199,11 @@ def _init(assignment_name, config, sandbox_factory):
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY or soft > GRADER_MEMORY:
         resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, hard))
-    signal.signal(signal.SIGTERM, _stop)  # unwind, so that workers and scratch are cleaned
+    signal.signal(signal.SIGTERM, stop_on_signal)  # workers and scratch removed, then exit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process stops us
     _STATE["assignment"] = load(assignment_name)
     _STATE["config"] = config
     _STATE["sandbox"] = sandbox_factory()
-
-
-def _stop(signum, frame):
-    raise SystemExit(128 + signum)
 
 
 def _grade_one(submission):

@@ -15,6 +15,7 @@ import select
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,8 +150,16 @@ class WorkerSession:
     def launch(self):
         """Start a worker process without waiting for it (its import overlaps our work)."""
         self.close()
-        self.starts += 1
-        self.box = self.sandbox.prepare(self.student_file, self.filename)
+        with _signals_held():  # the worker and its folder are recorded before any signal
+            LIVE.add(self)
+            self.starts += 1
+            self.box = self.sandbox.prepare(self.student_file, self.filename)
+            self._popen()
+        os.set_blocking(self.process.stdin.fileno(), False)
+        self.log = _Log(self.process.stderr)
+        self.launched_at = time.monotonic()
+
+    def _popen(self):
         self.process = subprocess.Popen(
             self.box.argv,
             stdin=subprocess.PIPE,
@@ -164,9 +173,6 @@ class WorkerSession:
         )
         for fd in self.box.extra.pop("pass_fds", ()):  # the worker's copies are enough
             os.close(fd)
-        os.set_blocking(self.process.stdin.fileno(), False)
-        self.log = _Log(self.process.stderr)
-        self.launched_at = time.monotonic()
 
     def start(self):
         """Start a worker (unless launched) and wait until the module is imported.
@@ -195,18 +201,23 @@ class WorkerSession:
         return False
 
     def close(self):
-        if self.process is not None:
-            self.sandbox.kill(self.process, self.box)
-            for stream in (self.process.stdin, self.process.stdout):
-                try:
-                    stream.close()
-                except OSError:
-                    pass
-            self.log.thread.join(timeout=1.0)
-            self.logs.append(self.log.text())
-            self.process.stderr.close()
-            self.sandbox.cleanup(self.box)
-        self.process = self.ready = self.box = None
+        """Kill the worker and remove its folder; safe to call at any time, twice included."""
+        with _signals_held():
+            if self.process is not None:
+                self.sandbox.kill(self.process, self.box)
+                for stream in (self.process.stdin, self.process.stdout):
+                    try:
+                        stream.close()
+                    except OSError:
+                        pass
+                if self.log is not None:
+                    self.log.thread.join(timeout=1.0)
+                    self.logs.append(self.log.text())
+                self.process.stderr.close()
+            if self.box is not None:
+                self.sandbox.cleanup(self.box)
+            self.process = self.ready = self.box = self.log = None
+            LIVE.discard(self)
 
     def output(self):
         """Everything the student's code printed, capped for the whole session."""
@@ -327,6 +338,38 @@ class WorkerSession:
                 code = None
         reason = self.sandbox.describe_exit(code) if code is not None else "stopped answering"
         return reason
+
+
+# Sessions that hold a worker or a scratch folder, for ``close_all`` (a grading process told to
+# stop closes them all before it exits).
+LIVE = set()
+
+
+_HELD = {"depth": 0, "signal": None}
+
+
+def stop_on_signal(signum, frame=None):
+    """Signal handler of a grading process: kill every worker of this process, remove their
+    folders, exit. Inside ``_signals_held`` (a worker being started or closed) it waits for
+    the block to end, so it never finds a worker or folder half made or half removed."""
+    if _HELD["depth"]:
+        _HELD["signal"] = signum
+        return
+    for session in list(LIVE):
+        session.close()
+    os._exit(128 + signum)
+
+
+@contextmanager
+def _signals_held():
+    # Python runs signal handlers in the main thread between bytecodes: a counter is enough.
+    _HELD["depth"] += 1
+    try:
+        yield
+    finally:
+        _HELD["depth"] -= 1
+        if not _HELD["depth"] and _HELD["signal"] is not None:
+            stop_on_signal(_HELD["signal"])
 
 
 def _invalid(error):
