@@ -57,6 +57,23 @@ def test_no_file_outside_the_output_folder_changes(run):
     assert changed == []
 
 
+# Stated bounds of a run of the whole corpus (about 40 submissions, two grading processes):
+# what the trusted side may spend on hostile replies, whatever they hold.
+GRADER_PEAK_MB = 400  # any one grading process (measured: under 100 MB)
+FILE_KB = 256  # any one output file: feedback, results/<id>.json (an honest page: ~150 KB)
+GRADING_JSON_KB_PER_SUBMISSION = 100
+SECONDS_PER_SUBMISSION = 12  # the harness gives each 4 s, and a disturbed one a second try
+
+
+def test_the_trusted_side_stays_within_its_memory_time_and_output_bounds(run):
+    n = len(run["results"])
+    assert run["grader_peak_kb"] < GRADER_PEAK_MB * 1024
+    largest = max((size, name) for name, size in run["outputs"].items() if name != "grading.json")
+    assert largest[0] < FILE_KB * 1024, largest
+    assert run["outputs"]["grading.json"] < GRADING_JSON_KB_PER_SUBMISSION * 1024 * n
+    assert run["seconds"] < SECONDS_PER_SUBMISSION * n
+
+
 def test_no_process_or_scratch_folder_is_left_behind(run):
     assert run["left"] == [] and run["scratch_left"] == []
 

@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from autograder.engine import config as config_module
-from autograder.engine import report, sandbox
+from autograder.engine import sandbox, shards, sinks
 from autograder.engine.grade import grade_all
 from autograder.engine.submissions import collect
 
@@ -48,7 +48,7 @@ def exploits():
 
 def what_it_tries(path):
     first = path.read_text().split('"""')[1]
-    return first.replace("ATTACK:", "").strip().rstrip(".")
+    return " ".join(first.replace("ATTACK:", "").split()).rstrip(".")
 
 
 def system_pythons():
@@ -199,7 +199,7 @@ class Listener:
 
 def _what_happened(result):
     if result["status"] != "graded":
-        return f"{result['status']}: {result['problem'][:70]}"
+        return f"{result['status']}: {sinks.md_cell(result['problem'], 70)}"
     messages = [c["message"] for q in result["questions"] for c in q["checks"] if c["message"]]
     kinds = []
     for words, kind in (
@@ -211,7 +211,7 @@ def _what_happened(result):
     ):
         if any(any(w in m for w in words) for m in messages):
             kinds.append(kind)
-    return ", ".join(kinds) or (messages[0][:70] if messages else "graded")
+    return ", ".join(kinds) or (sinks.md_cell(messages[0], 70) if messages else "graded")
 
 
 def run_corpus(level, python=None, names=None, timeout=4.0, jobs=2):
@@ -248,7 +248,7 @@ def run_corpus(level, python=None, names=None, timeout=4.0, jobs=2):
             started = time.monotonic()
             results = grade_all(submissions, config.assignment, config, factory, jobs=jobs)
             seconds = time.monotonic() - started
-            report.write_all(results, base / "out", "visible")
+            shards.write_outputs(results, base / "out", options={"visibility": "visible"})
         finally:
             listener.close()
             if saved is None:
@@ -269,6 +269,11 @@ def run_corpus(level, python=None, names=None, timeout=4.0, jobs=2):
         changed += [str(base / n) for n in new]
         changed += [str(p) for p in Path(tempfile.gettempdir()).glob(f"{MARKER}-*")]
         csv_text = (base / "out" / "grades.csv").read_text()
+        outputs = {
+            str(p.relative_to(base / "out")): p.stat().st_size
+            for p in (base / "out").rglob("*")
+            if p.is_file()
+        }
     by_id = {r["submission"]: r for r in results}
     rows = []
     for path in chosen:
@@ -291,6 +296,8 @@ def run_corpus(level, python=None, names=None, timeout=4.0, jobs=2):
         "left": left,
         "connections": listener.count,
         "seconds": seconds,
+        "outputs": outputs,  # file name -> bytes, everything the run wrote
+        "grader_peak_kb": max(r.get("grader_peak_kb", 0) for r in results),
         "csv": csv_text,
         "level": level,
         "scratch_left": scratch_left,
@@ -344,7 +351,13 @@ def main(argv=None):
         if level == "process":
             names = [p.stem for p in exploits() if p.stem not in PROCESS_SKIP]
         run = run_corpus(level, python, names)
-        print(f"{level}: {len(run['rows'])} attacks in {run['seconds']:.1f} s", file=sys.stderr)
+        largest = max(size for name, size in run["outputs"].items() if name != "grading.json")
+        print(
+            f"{level}: {len(run['rows'])} attacks in {run['seconds']:.1f} s; grading processes' "
+            f"peak {run['grader_peak_kb'] / 1024:.0f} MB; largest output file "
+            f"{largest / 1024:.0f} KB; grading.json {run['outputs']['grading.json'] / 1024:.0f} KB",
+            file=sys.stderr,
+        )
         runs.append(run)
     text = table(runs)
     if args.print:

@@ -9,6 +9,7 @@ that each sink gets exactly the escaping it needs:
                 writes, no bidi overrides): what the instructor's terminal shows is what is there.
 ``md_code``     an inline code span (CommonMark): no markup, heading, link, HTML or line of its
                 own can come out of it.
+``md_cell``     the same, inside a table cell (pipes escaped).
 ``md_block``    a fenced block whose fence is longer than any backtick run inside.
 ``csv_cell``    OWASP's rule against formula injection: a cell that starts with ``=``, ``+``,
                 ``-``, ``@``, a tab or a carriage return gets a leading ``'``.
@@ -51,6 +52,11 @@ def md_code(value, limit=None):
     fence = "`" * (longest + 1)
     pad = " " if body.startswith("`") or body.endswith("`") or body.startswith(" ") else ""
     return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def md_cell(value, limit=None):
+    """A code span for a cell of a markdown (GFM) table: its pipes cannot end the cell."""
+    return md_code(value, limit).replace("|", "\\|")
 
 
 def md_block(value, limit=None):
