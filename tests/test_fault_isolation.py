@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import REFERENCE, ROOT
 
 from autograder import cli
@@ -97,7 +98,15 @@ def test_the_command_line_exits_3_and_names_results_that_need_staff(tmp_path, mo
     assert (tmp_path / "out" / "grades.csv").read_text().count("\n") == 4
 
 
-def test_sigterm_stops_grading_and_leaves_no_worker_or_scratch_folder(tmp_path):
+@pytest.mark.parametrize(
+    "stop",
+    [
+        lambda grader: grader.send_signal(signal.SIGTERM),
+        lambda grader: os.killpg(grader.pid, signal.SIGINT),  # Ctrl-C: the whole group
+    ],
+    ids=["sigterm", "ctrl-c"],
+)
+def test_stopping_the_grader_leaves_no_worker_or_scratch_folder(tmp_path, stop):
     root = class_folder(tmp_path, loop_a=LOOP.replace("True", "1"), loop_b=LOOP)
     (root / "honest_a.py").write_text("import time\ntime.sleep(600)\n")
     scratch = tmp_path / "tmp"
@@ -110,12 +119,13 @@ def test_sigterm_stops_grading_and_leaves_no_worker_or_scratch_folder(tmp_path):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as in a terminal
     )
     deadline = time.monotonic() + 30
     while not list(scratch.glob("bp-worker-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(scratch.glob("bp-worker-*")), "no worker started"
-    grader.send_signal(signal.SIGTERM)
+    stop(grader)
     assert grader.wait(timeout=30) != 0
     time.sleep(0.5)
     assert list(scratch.iterdir()) == []

@@ -9,6 +9,7 @@ on file permissions are tested there and the exploits that read or write the dis
 import csv
 import io
 import re
+import sys
 
 import pytest
 
@@ -105,6 +106,29 @@ def test_choose_refuses_less_than_the_minimum_unless_unsafe(monkeypatch):
     for words in ("apt-get install bubblewrap", "root", "--unsafe"):
         assert words in str(error.value)
     assert sandbox.choose(unsafe=True).level == "process"
+
+
+def test_the_user_level_is_refused_when_the_grading_uid_can_read_the_config(monkeypatch, tmp_path):
+    config = tmp_path / "course.toml"
+    config.write_text('secret = "s"\n')
+    monkeypatch.setattr(
+        sandbox,
+        "available",
+        lambda python=None: {
+            "bwrap": (False, "bubblewrap is not installed"),
+            "user": (True, ""),
+            "process": (True, ""),
+        },
+    )
+    probe = {"ok": True, "why": "", "exposed": []}
+    monkeypatch.setattr(sandbox, "_USER_PROBE", {sys.executable: probe})
+    monkeypatch.setattr(sandbox, "allocate_uid", lambda: (sandbox.UID_BASE, None))
+    monkeypatch.setattr(sandbox, "readable_by_grading_uid", lambda paths, python=None: paths)
+    with pytest.raises(sandbox.IsolationError) as error:
+        sandbox.choose(secrets=[str(config)])
+    assert f"chmod o-rwx {config}" in str(error.value)
+    monkeypatch.setattr(sandbox, "readable_by_grading_uid", lambda paths, python=None: [])
+    assert sandbox.choose(secrets=[str(config)]).level == "user"
 
 
 def test_seccomp_program_refuses_fork_and_allows_threads():

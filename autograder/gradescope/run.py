@@ -122,7 +122,7 @@ def public_tests(result, visibility):
 
 def grade(base):
     from ..engine import config as config_module
-    from ..engine import report
+    from ..engine import report, sinks
     from ..engine.assignment import load
     from ..engine.grade import grade_all
     from ..engine.sandbox import choose
@@ -145,7 +145,7 @@ def grade(base):
                 "score": 0.0,
                 "max_score": 0.0,
                 "status": "failed",
-                "output": result["problem"],
+                "output": sinks.text(result["problem"]),  # student text: no controls
                 "output_format": "text",
                 "tags": [],
                 "visibility": "visible",
