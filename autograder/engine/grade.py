@@ -219,9 +219,10 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
     one that kills that process too gets a ``grader_error`` result.
 
     Determinism on a busy machine: a submission that hit a wall-clock limit (a call's timeout,
-    the submission's budget) or got a ``grader_error`` while others were being graded is
-    graded once more, alone, and that result is final; so another submission's load (say one
-    that swaps the machine, or fills the disk until it is killed) never costs an honest one.
+    the submission's budget) or got a ``grader_error`` is graded once more, alone, after the
+    others, and that result is final; so another submission's load (say one that swaps the
+    machine, or fills the disk until it is killed), or a passing load from outside, never
+    costs an honest one.
     """
     progress = progress or (lambda done, total: None)
     results = {}
@@ -239,10 +240,9 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
         assignment = _load(assignment_name)
         error = RuntimeError("the grading process died while grading this submission")
         done(grader_error(submission, assignment, None, error))
-    if jobs > 1:
-        again = [s for s in submissions if _disturbed(results[s.id]) and s not in pending]
-        for submission in again:
-            _run_pool([submission], 1, args, done)
+    again = [s for s in submissions if _disturbed(results[s.id]) and s not in pending]
+    for submission in again:
+        _run_pool([submission], 1, args, done)
     return [results[s.id] for s in submissions]
 
 
