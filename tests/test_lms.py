@@ -309,26 +309,38 @@ def test_moodle_name_holding_the_pattern_is_read_from_the_right(tmp_path):
     moodle_folder(root, "Bob_999_assignsubmission_file_")  # the real participant 999
     (root / "Bob_999_assignsubmission_file__1235_assignsubmission_file_backprop.py").write_text("")
     found = collected(root, tmp_path)
-    people = {s.source: (s.identity["participant_id"], s.identity["name"]) for s in found}
+    people = {s.source: (s.identity.get("participant_id"), s.identity.get("name")) for s in found}
     assert people == {
         "Bob_999_assignsubmission_file_": ("999", "Bob"),
         "Bob_999_assignsubmission_file__1234_assignsubmission_file_": (
             "1234",
             "Bob_999_assignsubmission_file_",
         ),
-        "Bob_999_assignsubmission_file__1235_assignsubmission_file_backprop.py": (
-            "1235",
-            "Bob_999_assignsubmission_file_",
-        ),
+        # a flat file: the pattern twice may come from the upload's name, so no id is guessed
+        "Bob_999_assignsubmission_file__1235_assignsubmission_file_backprop.py": (None, None),
     }
     assert all(s.file is not None for s in found)
     table = rows_of(lms.moodle_csv(ungraded(found)))
-    assert sorted(row[0] for row in table[1:]) == [
-        "Participant 1234",
-        "Participant 1235",
-        "Participant 999",
-    ]
-    assert lms.conflicts(ungraded(found)) == []
+    assert sorted(row[0] for row in table[1:]) == ["Participant 1234", "Participant 999"]
+    (conflict,) = lms.conflicts(ungraded(found))
+    assert "1235" in conflict
+
+
+def test_an_upload_named_like_another_participant_claims_no_one(tmp_path):
+    root = tmp_path / "m"
+    root.mkdir()
+    for name in (
+        "Mallory M_555_assignsubmission_file_backprop.py",
+        "Mallory M_555_assignsubmission_file_x_777_assignsubmission_file_backprop.py",
+        "Mallory M_555_assignsubmission_file_y_999_assignsubmission_file_backprop.py",
+        "Victim Person_999_assignsubmission_file_backprop.py",
+    ):
+        (root / name).write_text("x = 1\n")
+    found = collected(root, tmp_path)
+    rows = rows_of(lms.moodle_csv(ungraded(found)))[1:]
+    assert sorted(row[0] for row in rows) == ["Participant 555", "Participant 999"]
+    assert {row[1] for row in rows} == {"Mallory M", "Victim Person"}
+    assert len(lms.conflicts(ungraded(found))) == 2  # both forged uploads are named
 
 
 def test_moodle_zip_whose_name_may_hold_the_pattern_is_graded_but_refused(tmp_path):

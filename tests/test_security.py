@@ -131,7 +131,7 @@ def test_the_user_level_is_refused_when_the_grading_uid_can_read_the_config(monk
     assert sandbox.choose(secrets=[str(config)]).level == "user"
 
 
-def test_seccomp_program_refuses_fork_and_allows_threads():
+def test_seccomp_program_refuses_fork_shared_memory_and_namespaces_and_allows_threads():
     import resource
     import subprocess
     import sys
@@ -147,6 +147,12 @@ def test_seccomp_program_refuses_fork_and_allows_threads():
         "        make(); print('allowed')\n"
         "    except OSError:\n"
         "        print('refused')\n"
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "calls = [lambda: libc.shmget(0, 1 << 30, 0o1600), lambda: libc.unshare(0x10000000),\n"
+        "         lambda: libc.memfd_create(b'm', 0), lambda: libc.msgget(0, 0o1600)]\n"
+        "for call in calls:\n"
+        "    print('refused' if call() == -1 and ctypes.get_errno() == 1 else 'allowed')\n"
     )
     # RLIMIT_NPROC left as it is: for a user other than root it counts every thread of the
     # account (a desktop session, Jupyter kernels), so the worker's 64 could refuse the thread
@@ -158,7 +164,8 @@ def test_seccomp_program_refuses_fork_and_allows_threads():
         text=True,
         preexec_fn=sandbox.rlimit_setter(sandbox.Limits(processes=processes), seccomp=program),
     )
-    assert done.stdout.split() == ["thread", "refused", "refused"], done.stderr
+    # fork, sockets; then memory no rlimit counts (SysV shm, memfd, queues) and namespaces
+    assert done.stdout.split() == ["thread"] + ["refused"] * 6, done.stderr
 
 
 def test_readme_holds_the_security_table():

@@ -66,3 +66,17 @@ def test_symlinks_to_files_and_folders_are_not_followed(tmp_path):
     found = {s.id: s for s in submissions.collect(subs, "backprop.py", tmp_path / "work")}
     assert "dave" not in found
     assert found["carol"].file is None and found["erin"].file is None
+
+
+def test_a_folder_nested_too_deep_is_its_own_problem_not_the_classs(tmp_path):
+    subs = tmp_path / "subs"
+    deep = subs / "mallory"
+    deep.mkdir(parents=True)
+    for _ in range(1200):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "backprop.py").write_text("x = 1\n")
+    (subs / "honest.py").write_text("x = 1\n")
+    found = {s.id: s for s in submissions.collect(subs, "backprop.py", tmp_path / "work")}
+    assert found["honest"].file is not None
+    assert found["mallory"].file is None and found["mallory"].problem

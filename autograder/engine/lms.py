@@ -209,15 +209,20 @@ def _is_submission(reading, filename):
 
 
 def moodle_identity(name, filename):
-    """The Moodle student of the entry ``name``, read from the right; None when it follows no
-    Moodle name. When an earlier anchor also makes a submission of it (the uploaded file's
-    name may hold the pattern), the identity holds only ``conflict``: no id is guessed."""
+    """The Moodle student of the entry ``name``; None when it follows no Moodle name.
+
+    A folder's name ends with the pattern, so it is read from the right: whatever the full
+    name holds, the last ``_<id>_assignsubmission_<plugin>_`` is Moodle's. A flat file's name
+    goes on with the uploaded file's name, which the student chose: when the pattern occurs
+    more than once, either part may hold it, so the identity holds only ``conflict`` and no
+    id is guessed (an upload named ``x_777_assignsubmission_file_backprop.py`` would
+    otherwise claim participant 777)."""
     readings = _moodle_readings(name)
     if not readings:
         return None
     last = readings[0]
-    if _is_submission(last, filename):
-        others = [r["participant_id"] for r in readings[1:] if _is_submission(r, filename)]
+    if _is_submission(last, filename) and last["file"]:
+        others = [r["participant_id"] for r in readings[1:]]
         if others:
             ids = " or ".join([last["participant_id"], *others])
             return {

@@ -241,7 +241,33 @@ class UserSandbox(ProcessSandbox):
         except (ProcessLookupError, PermissionError):
             pass
         kill_uid(box.extra["uid"])
+        remove_uid_files(box.extra["uid"])
         process.wait()
+
+
+# World-writable folders where a grading uid can leave files (filling the disk under the next
+# submission's scratch folder, or passing notes to it): emptied of the uid's files after each
+# worker, once every process of the uid is dead.
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def remove_uid_files(uid):
+    """Remove what ``uid`` owns at the top of the world-writable folders (and TMPDIR)."""
+    for folder in {*SHARED_FOLDERS, tempfile.gettempdir()}:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def allocate_uid():
@@ -284,6 +310,9 @@ class BwrapSandbox(ProcessSandbox):
             argv += ["--ro-bind", str(scratch / "grader"), f"{INSIDE}/grader"]
             argv += ["--ro-bind", str(scratch / "submission"), f"{INSIDE}/submission"]
             argv += ["--chdir", f"{INSIDE}/submission"]
+        # nothing writable but the 16 MB /tmp: bwrap's own root and /dev are tmpfs, memory
+        # that RLIMIT_AS does not count
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
         if seccomp_fd is not None:
             argv += ["--seccomp", str(seccomp_fd)]
         return argv + ["--"] + inner

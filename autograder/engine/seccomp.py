@@ -25,11 +25,25 @@ def no_fork_program():
     """A classic-BPF seccomp program for the worker, or None where it is not written for the
     CPU. Refused: creating processes (fork, vfork, clone3, clone without CLONE_THREAD;
     threads stay allowed), sockets other than AF_UNIX, io_uring, ptrace and reading or
-    writing other processes' memory; other ABIs (x32, int 0x80)."""
+    writing other processes' memory; memory that no rlimit counts (SysV shared memory,
+    message queues and semaphores, memfd files); new namespaces and mounts (unshare, setns,
+    mount, umount2, pivot_root), where a tmpfs would be memory outside RLIMIT_AS too; other
+    ABIs (x32, int 0x80)."""
     if platform.machine() != "x86_64":
         return None
     fork, vfork, clone, clone3, socket = 57, 58, 56, 435, 41
     ptrace, vm_readv, vm_writev, io_uring_setup = 101, 310, 311, 425
+    refused = {
+        "shmget": 29,
+        "semget": 64,
+        "msgget": 68,
+        "pivot_root": 155,
+        "mount": 165,
+        "umount2": 166,
+        "unshare": 272,
+        "setns": 308,
+        "memfd_create": 319,
+    }
     ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
     code = [
         (ld, 4, None, None),  # architecture
@@ -43,6 +57,7 @@ def no_fork_program():
         (jeq, ptrace, "eperm", None),
         (jeq, vm_readv, "eperm", None),
         (jeq, vm_writev, "eperm", None),
+        *[(jeq, number, "eperm", None) for number in refused.values()],
         (jeq, socket, "socket", None),
         (jeq, clone, None, "allow"),
         (ld, 16, None, None),  # clone flags (low 32 bits of args[0])

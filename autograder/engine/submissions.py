@@ -7,6 +7,7 @@ extracted: only the required file's bytes are copied out, with a size cap, so a 
 path like ``../../etc`` costs nothing.
 """
 
+import os
 import re
 import struct
 import zipfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_FILE_BYTES = 2 << 20
+MAX_DEPTH = 20  # folders below a submission's own folder that are searched
 MAX_ZIP_BYTES = 50 << 20  # a student's zip
 MAX_MEMBERS = 10_000  # members of a student's zip
 DIRECTORY_BYTES = 128  # of central directory per member allowed (an entry takes >= 46)
@@ -40,11 +42,16 @@ def _depth_then_name(path):
 
 
 def find_in_folder(folder, filename):
-    candidates = [
-        p
-        for p in folder.rglob(filename)
-        if p.is_file() and not p.is_symlink() and not SKIP & set(p.relative_to(folder).parts)
-    ]
+    """The shallowest ``filename`` under ``folder``, at most ``MAX_DEPTH`` folders down;
+    symlinks are never followed and ``SKIP`` folders never entered."""
+    candidates = []
+    folder = Path(folder)
+    for current, dirs, files in os.walk(folder):  # iterative: no recursion limit to hit
+        depth = len(Path(current).relative_to(folder).parts)
+        dirs[:] = [] if depth >= MAX_DEPTH else [d for d in dirs if d not in SKIP]
+        path = Path(current) / filename
+        if filename in files and path.is_file() and not path.is_symlink():
+            candidates.append(path)
     return min(candidates, key=_depth_then_name) if candidates else None
 
 
@@ -163,6 +170,8 @@ def collect(root, filename, workdir, identify=None):
             data = _read(entry, filename)
         except ValueError as error:
             submission.problem = str(error)
+        except (OSError, RecursionError) as error:  # an unreadable entry is its own problem
+            submission.problem = f"the entry could not be read ({type(error).__name__})"
         else:
             target = workdir / f"{sid}.py"
             target.write_bytes(data)

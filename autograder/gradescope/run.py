@@ -43,12 +43,16 @@ def submission_id(metadata_path):
         metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "submission"
+    from ..engine.submissions import safe_id
+
+    if not isinstance(metadata, dict):
+        return "submission"
     users = [u for u in metadata.get("users") or [] if isinstance(u, dict) and "id" in u]
     if users:
         ids = [str(u["id"]) for u in users]
-        return f"gs-{min(ids, key=lambda i: (len(i), i))}"  # numeric order for digit ids
+        return safe_id(f"gs-{min(ids, key=lambda i: (len(i), i))}")  # numeric order for digits
     if metadata.get("id") is not None:
-        return f"gs-submission-{metadata['id']}"
+        return safe_id(f"gs-submission-{metadata['id']}")
     return "submission"
 
 
