@@ -77,6 +77,12 @@ def test_a_folder_nested_too_deep_is_its_own_problem_not_the_classs(tmp_path):
         deep.mkdir()
     (deep / "backprop.py").write_text("x = 1\n")
     (subs / "honest.py").write_text("x = 1\n")
-    found = {s.id: s for s in submissions.collect(subs, "backprop.py", tmp_path / "work")}
+    try:
+        found = {s.id: s for s in submissions.collect(subs, "backprop.py", tmp_path / "work")}
+    finally:  # bottom-up, without recursion: pytest's own clean-up would hit the limit
+        (deep / "backprop.py").unlink()
+        while deep != subs:
+            deep.rmdir()
+            deep = deep.parent
     assert found["honest"].file is not None
     assert found["mallory"].file is None and found["mallory"].problem
