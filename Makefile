@@ -10,7 +10,7 @@ help:
 	@echo "make demo          build everything, run the reference through the checks and the"
 	@echo "                   notebook, grade the example submissions"
 	@echo "make test          lint, format check and the project's tests"
-	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n]   grade a class"
+	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n] [ASSIGNMENT=name]   grade a class"
 	@echo "make dist [CONFIG=f] build/dist/: student.zip, autograder.zip (Gradescope), solutions.zip"
 	@echo "make student       regenerate student_template/ from solutions/"
 	@echo "make public-checks regenerate assignment/tests/ from assignment/public_cases.py"
@@ -63,7 +63,8 @@ OUT ?= build/grades
 JOBS ?= 2
 GRADE_FLAGS ?=
 grade: $(STAMP)
-	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) $(GRADE_FLAGS)
+	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) \
+	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(GRADE_FLAGS)
 
 demo: student check
 	$(PY) -m tools.run_notebook solutions/backprop.py build/demo/backprop-reference.html

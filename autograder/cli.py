@@ -1,9 +1,9 @@
 """Command line of the grader; each verb wraps a documented function.
 
-python -m autograder grade SUBMISSIONS [--out DIR] [--jobs N] [--config FILE]
+python -m autograder grade SUBMISSIONS [--assignment NAME] [--out DIR] [--jobs N] [--config FILE]
     [--lms auto|canvas|moodle|plain] [--shard K/N] [--assignment-column C] [--grade-column C]
 python -m autograder merge OUT1 OUT2 ... --out DIR
-python -m autograder points
+python -m autograder points [--assignment NAME]
 
 Exit status of grade and merge: 0 when every result is ready, 2 on bad arguments (nothing
 graded), 3 when results were written but some need a person (lines starting "attention:").
@@ -19,7 +19,7 @@ from functools import partial
 
 from .engine import config as config_module
 from .engine import lms, report, shards, sinks
-from .engine.assignment import load
+from .engine.assignment import UnknownAssignment, load, module_name
 from .engine.grade import grade_all
 from .engine.sandbox import IsolationError, choose, make
 from .engine.submissions import collect
@@ -45,10 +45,23 @@ def _terminated(signum, frame):
     raise SystemExit(128 + signum)  # unwinds: graders stopped, scratch folders removed
 
 
+def chosen_config(args):
+    """The config, with the assignment of ``--assignment`` when given (which assignment is
+    graded is the command's business; the config file holds the course's secret)."""
+    config = config_module.load(args.config)
+    if getattr(args, "assignment", None):
+        config.assignment = module_name(args.assignment)
+    return config
+
+
 def cmd_grade(args):
     signal.signal(signal.SIGTERM, _terminated)
-    config = config_module.load(args.config)
-    assignment = load(config.assignment)
+    config = chosen_config(args)
+    try:
+        assignment = load(config.assignment)
+    except UnknownAssignment as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if config.demo_secret:
         print(
             "note: grading with the public demo secret (set `secret` in a --config file "
@@ -148,7 +161,7 @@ def cmd_merge(args):
 
 
 def cmd_points(args):
-    config = config_module.load(args.config)
+    config = chosen_config(args)
     questions = load(config.assignment).build(0)
     print("| question | points | scored checks | shown, not scored | slide |")
     print("|---|---|---|---|---|")
@@ -167,6 +180,10 @@ def parser():
     grade.add_argument("--out", default="build/grades", help="output folder (default build/grades)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel graders")
     grade.add_argument("--config", help="a TOML file overriding autograder/config.toml")
+    grade.add_argument(
+        "--assignment",
+        help="the assignment to grade, e.g. backprop or perceptron (default: the config's)",
+    )
     grade.add_argument(
         "--visibility",
         default="after_published",
@@ -201,6 +218,7 @@ def parser():
     merge.set_defaults(run=cmd_merge)
     points = verbs.add_parser("points", help="print the table of questions and points")
     points.add_argument("--config")
+    points.add_argument("--assignment", help="e.g. backprop or perceptron")
     points.set_defaults(run=cmd_points)
     return top
 

@@ -362,3 +362,17 @@ def test_template_is_the_stripped_reference_and_every_stub_names_its_slide(tmp_p
         doc = getattr(template, fn).__doc__
         assert re.search(r'slides?\s+"([^"]+)"', doc).group(1) == slide, fn
     assert template.with_bias(np.zeros((3, 2))).shape == (3, 3)
+
+
+def test_the_command_line_grades_the_assignment_it_is_given(tmp_path, capsys):
+    from autograder import cli
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ada.py").write_text(REFERENCE.read_text())
+    out = tmp_path / "out"
+    args = ["grade", str(subs), "--assignment", "perceptron", "--out", str(out), "--unsafe"]
+    assert cli.main(args) == 0
+    assert "ada,20,20," in (out / "grades.csv").read_text()
+    assert cli.main(["grade", str(subs), "--assignment", "nosuch", "--unsafe"]) == 2
+    assert "no assignment 'nosuch'" in capsys.readouterr().err

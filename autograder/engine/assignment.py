@@ -29,6 +29,28 @@ class Assignment:
     figures: Callable = field(default=lambda data: [])
 
 
-def load(module_name):
-    """The ``ASSIGNMENT`` of the package ``module_name`` (e.g. ``autograder.backprop``)."""
-    return importlib.import_module(module_name).ASSIGNMENT
+class UnknownAssignment(ValueError):
+    """No assignment package of that name."""
+
+
+def module_name(name):
+    """``perceptron`` -> ``autograder.perceptron``; a dotted name is taken as it is."""
+    if "." in name:
+        return name
+    if not name.isidentifier():
+        raise UnknownAssignment(f"{name!r} is not an assignment name (letters, digits, _)")
+    return f"autograder.{name}"
+
+
+def load(name):
+    """The ``ASSIGNMENT`` of the package ``name`` (``autograder.backprop`` or ``backprop``)."""
+    try:
+        module = importlib.import_module(module_name(name))
+    except ModuleNotFoundError as error:
+        short = name.removeprefix("autograder.")
+        raise UnknownAssignment(
+            f"no assignment {short!r}: expected a package autograder/{short}/ with an ASSIGNMENT"
+        ) from error
+    if not isinstance(getattr(module, "ASSIGNMENT", None), Assignment):
+        raise UnknownAssignment(f"{module.__name__} has no ASSIGNMENT")
+    return module.ASSIGNMENT
