@@ -71,8 +71,11 @@ demo: student check
 	@why=$$($(PY) -c 'from autograder.engine.sandbox import choose; choose()' 2>&1) || \
 	  { echo "note: the shipped examples are graded with --unsafe: $${why##*IsolationError: }"; \
 	    unsafe=--unsafe; }; \
-	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $$unsafe $(DEMO_FLAGS)
-	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html"
+	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $$unsafe $(DEMO_FLAGS) && \
+	$(PY) -m autograder grade examples/perceptron --assignment perceptron \
+	  --out build/demo/perceptron --jobs 2 $$unsafe $(DEMO_FLAGS)
+	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html (backprop),"
+	@echo "build/demo/perceptron/feedback/<id>.html (perceptron)"
 
 # The exploit corpus (tests/exploits/) at every isolation level available here; writes the
 # attack -> outcome table into README.md (Security). `make test` checks the table is there.
