@@ -100,6 +100,9 @@ def trains_judge(seed, trained):
     ``train_xor(seed)`` called again must give the same network as the first time (all its
     randomness comes from ``default_rng(seed)``), and the seeds already judged must have given
     different networks (the weights come from training started at a seed's initialisation).
+    What it cannot see: a network written by hand plus a seed-dependent nudge passes both.
+    Closing that needs the training itself observed (``sgd`` answered by the grader with an
+    rng that can cross the wire), not only its result.
     """
 
     def judge(outcome):
