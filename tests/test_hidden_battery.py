@@ -13,11 +13,11 @@ import pytest
 from conftest import REFERENCE, ROOT, TEMPLATE
 from corpus import mistakes as corpus
 
-from autograder.backprop import battery, common, public
-from autograder.backprop.questions import HINTS, TABLE
+from autograder.backprop import ASSIGNMENT, battery, common, public
+from autograder.backprop.questions import TABLE
 from autograder.engine import config as config_module
 from autograder.engine import report
-from autograder.engine.grade import grade_all
+from autograder.engine.grade import grade_all, hint
 from autograder.engine.sandbox import ProcessSandbox
 from autograder.engine.submissions import collect
 from autograder.engine.wire import RngRef
@@ -115,7 +115,7 @@ def test_mistake_is_recognised_and_its_hint_shown(graded, entry):
     question = next(q for q in r["questions"] if q["id"] == entry.lose[0])
     keys = {c["mistake"] for c in question["checks"] if not c["passed"]}
     assert entry.mistake in keys, keys
-    assert HINTS[entry.mistake] in report.feedback_markdown(r)
+    assert hint(ASSIGNMENT, entry.mistake) in report.feedback_markdown(r)
 
 
 def same_argument(a, b):

@@ -30,20 +30,14 @@ TABLE = [
 
 # Hints for recognised mistakes, in the slides' words. Keys are what checks report.
 HINTS = {
-    # generic
-    "not_implemented": "This function still raises NotImplementedError: replace the "
-    "`raise` line with your code.",
-    "missing_function": "The function is missing or misspelled: the grader calls it by the "
-    "exact name of the template.",
+    # generic (not_implemented, missing_function, crashed, warning, invalid, missing_file:
+    # the engine's own hints, ENGINE_HINTS in autograder/engine/checks.py)
     "modifies_input": "Functions must be pure: compute a new array (e.g. `theta - eta * grad`) "
     "instead of changing an argument in place (`-=`, `[...] =`).",
     "timeout": "Your code took too long: look for an infinite loop, or a loop over the data "
     "where one matrix product would do.",
-    "crashed": "The Python process running your code died: sys.exit(), os._exit(), or "
-    "running out of memory.",
     "exception": "Your function raised an exception on this input: the message names the line "
     "of your file. Check the shapes in the docstring against what you compute.",
-    "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
     # activations
     "step_strict": "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 is 1, so "
     "compare with `>=`, not `>`.",

@@ -19,6 +19,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+from .assignment import load
 from .checks import ENGINE_HINTS, Verdict
 from .runner import Outcome, WorkerSession, stop_on_signal
 
@@ -44,7 +45,7 @@ def grade_submission(submission, assignment, config, sandbox):
                 sandbox, submission.file, assignment.functions, filename=assignment.filename
             )
             session.launch()  # the worker imports NumPy while the checks are being built
-        result = _grade(submission, assignment, config, session, started)
+        result = _grade(submission, assignment, config, sandbox, session, started)
     except Exception as error:  # noqa: BLE001 - one submission's failure is its own
         result = grader_error(submission, assignment, sandbox, error)
     finally:
@@ -88,14 +89,14 @@ GRADER_ERROR = (
 )
 
 
-def _grade(submission, assignment, config, session, started):
+def _grade(submission, assignment, config, sandbox, session, started):
     questions = assignment.build(derive_seed(config.secret, submission.id))
     result = {
         "submission": submission.id,
         "identity": submission.identity,
         "source": submission.source,
         "assignment": assignment.name,
-        "isolation": session.sandbox.level if session else "none",
+        "isolation": sandbox.level,
         "max_score": float(sum(q.points for q in questions)),
         "status": "graded",
         "problem": "",
@@ -194,8 +195,6 @@ GRADER_MEMORY = 3 << 30
 
 
 def _init(assignment_name, config, sandbox_factory):
-    from .assignment import load
-
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY or soft > GRADER_MEMORY:
         resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, hard))
@@ -237,7 +236,7 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
     for submission in pending:  # alone, so that a dying process names its submission
         if not _run_pool([submission], 1, args, done):
             continue
-        assignment = _load(assignment_name)
+        assignment = load(assignment_name)
         error = RuntimeError("the grading process died while grading this submission")
         done(grader_error(submission, assignment, None, error))
     again = [s for s in submissions if _disturbed(results[s.id]) and s not in pending]
@@ -249,12 +248,6 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
 def _disturbed(result):
     """Whether the result may depend on what else ran at the same time."""
     return result.get("hit_time_limit", False) or result["status"] == "grader_error"
-
-
-def _load(assignment_name):
-    from .assignment import load
-
-    return load(assignment_name)
 
 
 def _run_pool(submissions, jobs, args, done):
