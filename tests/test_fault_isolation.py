@@ -137,3 +137,20 @@ def _runs_in(pid, folder):
         return str(folder) in os.readlink(f"/proc/{pid}/cwd")
     except OSError:
         return False
+
+
+def test_a_grader_error_first_in_the_class_keeps_the_gradebooks_columns():
+    from autograder.engine import report
+
+    honest = {
+        "submission": "b",
+        "score": 1.0,
+        "max_score": 2.0,
+        "status": "graded",
+        "questions": [{"id": "q1", "score": 1.0, "points": 2.0}],
+    }
+    failed = {**honest, "submission": "a", "score": 0.0, "status": "grader_error"}
+    failed["questions"] = []
+    header, first, second = report.csv_text([failed, honest]).splitlines()
+    assert header == "submission,score,max_score,q1,status"
+    assert first == "a,0,2,0,grader_error" and second == "b,1,2,1,graded"

@@ -30,14 +30,14 @@ def _points(x):
     return f"{x:g}"
 
 
-def _question_ids(results):
-    """The question ids, from the first result that has questions (a grader_error has none)."""
-    return next(([q["id"] for q in r["questions"]] for r in results if r["questions"]), [])
+def _questions(results):
+    """The questions of the first result that has any (a grader_error has none)."""
+    return next((r["questions"] for r in results if r["questions"]), [])
 
 
 def csv_text(results):
     """One row per submission: submission, score, max_score, then one column per question."""
-    ids = [q["id"] for q in results[0]["questions"]] if results else []
+    ids = [q["id"] for q in _questions(results)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = ["submission", "score", "max_score", *ids, "status"]
@@ -239,8 +239,7 @@ def summary(results, seconds=None, jobs=1):
         lines.append(f"Time: {seconds:.1f} s with {jobs} job(s), {n / seconds:.2f} submissions/s.")
     lines += ["", "Scores:"] + histogram(scores, max_score)
     lines += ["", f"{'question':28} {'points':>6} {'mean':>6} {'full':>5} {'zero':>5}"]
-    first = next((r["questions"] for r in results if r["questions"]), [])
-    for q in first:
+    for q in _questions(results):
         got = [
             next((x["score"] for x in r["questions"] if x["id"] == q["id"]), 0.0) for r in results
         ]
