@@ -34,7 +34,7 @@ def test_a_directory_larger_than_its_declared_count_is_refused(tmp_path):
     assert sub.file is None and "at most" in sub.problem
 
 
-def test_a_zip64_member_count_is_read_from_its_own_end_record(tmp_path):
+def test_a_zip_declaring_the_zip64_count_without_its_record_is_refused(tmp_path):
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", allowZip64=True) as archive:
         archive.writestr("backprop.py", b"x = 1\n")
@@ -43,7 +43,7 @@ def test_a_zip64_member_count_is_read_from_its_own_end_record(tmp_path):
     data[at + 8 : at + 12] = b"\xff\xff\xff\xff"  # "see the zip64 record", which is absent
     path.write_bytes(bytes(data))
     (sub,) = submissions.collect(path, "backprop.py", tmp_path / "work")
-    assert sub.file is not None or sub.problem  # read or refused, never a crash
+    assert sub.file is None and "65535 members" in sub.problem  # refused, never parsed
 
 
 def test_a_zip_that_is_not_a_zip_is_a_clear_problem(tmp_path):
