@@ -4,21 +4,28 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv student notebook check demo test lint format bench clean grade readme dist
+.PHONY: help venv student notebook check demo test lint format bench clean grade readme dist \
+  public-checks new-assignment security
+
+# Which assignment a target works on: ASSIGNMENT=<name> (a folder of autograder/), by default
+# the course's default assignment (`assignment` in autograder/config.toml).
+ASSIGNMENT ?=
+AS = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 help:
-	@echo "make demo          build everything, run the reference through the checks and the"
-	@echo "                   notebook, grade the example submissions"
+	@echo "Every target below takes ASSIGNMENT=<name> (default: autograder/config.toml's)."
+	@echo "make demo          build and check every assignment, grade the example submissions"
 	@echo "make test          lint, format check and the project's tests"
-	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n] [ASSIGNMENT=name]   grade a class"
-	@echo "make dist [CONFIG=f] build/dist/: student.zip, autograder.zip (Gradescope), solutions.zip"
-	@echo "make student       regenerate student_template/ from solutions/"
-	@echo "make public-checks regenerate assignment/tests/ from assignment/public_cases.py"
-	@echo "make notebook      rebuild assignment/backprop.ipynb"
-	@echo "make check         public checks on solutions/ (STUDENT=path/to/backprop.py to change)"
+	@echo "make grade SUBMISSIONS=dir [OUT=dir] [JOBS=n]   grade a class"
+	@echo "make dist [CONFIG=f] build/dist/<name>/: student.zip, autograder.zip, solutions.zip"
+	@echo "make new-assignment NAME=<name>   scaffold a new assignment that works at once"
+	@echo "make student       regenerate student_template/<name>/ from solutions/<name>/"
+	@echo "make public-checks regenerate assignment/<name>/tests/ from its public_cases.py"
+	@echo "make notebook      build the handout from assignment/<name>/<name>.md and run it"
+	@echo "make check         public checks on the reference (STUDENT=path/to/file.py to change)"
 	@echo "make bench         timings of the reference and of grading"
-	@echo "make security      grade the exploit corpus, write the README's security table"
-	@echo "make readme        write the points table into README.md"
+	@echo "make security      grade the exploit corpus, write the security table (docs/)"
+	@echo "make readme        write the points tables into README.md"
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python >= 3.10 needed")'
@@ -29,23 +36,29 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 student: $(STAMP)
-	$(PY) -m tools.strip solutions/backprop.py student_template/backprop.py
+	$(PY) -m tools.strip --assignment $(ASSIGNMENT)
 
-# Public checks: `make check` runs them on the reference, `make check STUDENT=path/to/backprop.py`
+# Public checks: `make check` runs them on the reference, `make check STUDENT=path/to/file.py`
 # on another file; a PASS/FAIL line per question, non-zero exit when a check fails.
-STUDENT ?= solutions/backprop.py
+STUDENT ?=
 
 check: $(STAMP)
-	$(PY) -m tools.check $(STUDENT)
+	$(PY) -m tools.check $(STUDENT) $(AS)
 
-# Regenerate assignment/tests/ (otter test files) from assignment/public_cases.py + the reference.
-.PHONY: public-checks
+# Regenerate assignment/<name>/tests/ (otter test files) from public_cases.py + the reference.
 public-checks: $(STAMP)
-	$(PY) -m tools.make_public_checks
+	$(PY) -m tools.make_public_checks $(AS)
 
-# Rebuild the handout notebook assignment/backprop.ipynb from tools/make_notebook.py.
+# Build the handout notebook from assignment/<name>/<name>.md into build/<name>/, validate it
+# and run it with the reference (build/<name>/<name>-reference.html).
 notebook: $(STAMP)
-	$(PY) -m tools.make_notebook
+	$(PY) -m tools.make_notebook $(AS)
+
+# A new assignment that grades at once: solutions/, assignment/, autograder/, examples/.
+NAME ?=
+new-assignment: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make new-assignment NAME=<name>"; exit 2; }
+	$(PY) -m tools.new_assignment $(NAME)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -58,36 +71,42 @@ test: $(STAMP) lint
 	$(PY) -m pytest
 
 # Grade a folder of submissions (an LMS bulk download) or one submission.
-SUBMISSIONS ?= examples/submissions
+SUBMISSIONS ?= examples/$(or $(ASSIGNMENT),backprop)/submissions
 OUT ?= build/grades
 JOBS ?= 2
 GRADE_FLAGS ?=
 grade: $(STAMP)
-	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) \
-	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(GRADE_FLAGS)
+	$(PY) -m autograder grade $(SUBMISSIONS) --out $(OUT) --jobs $(JOBS) $(AS) $(GRADE_FLAGS)
 
-demo: student check
-	$(PY) -m tools.run_notebook solutions/backprop.py build/demo/backprop-reference.html
+# Every assignment: template, public checks on the reference, the handout run with the
+# reference, and its example submissions graded into build/demo/<name>/.
+ASSIGNMENTS = $(notdir $(patsubst %/__init__.py,%,$(wildcard autograder/*/__init__.py)))
+ALL = $(filter-out engine gradescope,$(ASSIGNMENTS))
+demo: $(STAMP)
 	@why=$$($(PY) -c 'from autograder.engine.sandbox import choose; choose()' 2>&1) || \
 	  { echo "note: the shipped examples are graded with --unsafe: $${why##*IsolationError: }"; \
 	    unsafe=--unsafe; }; \
-	$(PY) -m autograder grade examples/submissions --out build/demo/grades --jobs 2 $$unsafe $(DEMO_FLAGS) && \
-	$(PY) -m autograder grade examples/perceptron --assignment perceptron \
-	  --out build/demo/perceptron --jobs 2 $$unsafe $(DEMO_FLAGS)
-	@echo "Feedback for each example: build/demo/grades/feedback/<id>.html (backprop),"
-	@echo "build/demo/perceptron/feedback/<id>.html (perceptron)"
+	for name in $(ALL); do \
+	  $(PY) -m tools.strip --assignment $$name && \
+	  $(PY) -m tools.check --assignment $$name && \
+	  $(PY) -m tools.make_notebook --assignment $$name --out build/demo/$$name && \
+	  { [ ! -d examples/$$name/submissions ] || \
+	    $(PY) -m autograder grade examples/$$name/submissions --assignment $$name \
+	      --out build/demo/$$name --jobs 2 $$unsafe $(DEMO_FLAGS); } || exit 1; \
+	done
+	@echo "Feedback for each example: build/demo/<assignment>/feedback/<id>.html"
 
 # The exploit corpus (tests/exploits/) at every isolation level available here; writes the
-# attack -> outcome table into README.md (Security). `make test` checks the table is there.
+# attack -> outcome table into docs/security.md. `make test` checks the table is there.
 .PHONY: security
 security: $(STAMP)
 	$(PY) -m tools.security_report
 
-# What the course hands out: build/dist/{student,autograder,solutions}.zip, reproducibly.
+# What the course hands out: build/dist/<name>/{student,autograder,solutions}.zip, reproducibly.
 # CONFIG=path: the course's config (its secret goes into autograder.zip); default: the demo one.
 CONFIG ?=
 dist: $(STAMP)
-	$(PY) -m tools.dist --out build/dist $(if $(CONFIG),--config $(CONFIG))
+	$(PY) -m tools.dist --out build/dist $(AS) $(if $(CONFIG),--config $(CONFIG))
 
 # The README's points table, from the grader itself (a test fails when it is stale).
 readme: $(STAMP)

@@ -23,8 +23,8 @@ from autograder.engine.grade import grade_all  # noqa: E402
 from autograder.engine.sandbox import choose, make  # noqa: E402
 from autograder.engine.submissions import collect  # noqa: E402
 
-REFERENCE = ROOT / "solutions" / "backprop.py"
-TEMPLATE = ROOT / "student_template" / "backprop.py"
+REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
+TEMPLATE = ROOT / "student_template" / "backprop" / "backprop.py"
 
 
 def make_class(folder, n):
@@ -70,19 +70,19 @@ def otter_style(n):
     import nbformat
     from nbclient import NotebookClient
 
-    from assignment.public_cases import QUESTIONS
+    from autograder.backprop.reference import public
     from tools.run_notebook import kernel_manager
 
     cells = [
         "import otter\ngrader = otter.Notebook(tests_dir='tests')",
         "from backprop import *",
-        "\n".join(f"grader.check({q!r})" for q in QUESTIONS),
+        "\n".join(f"grader.check({q!r})" for q in public.QUESTIONS),
     ]
     times = []
     for _ in range(n):
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
-            shutil.copytree(ROOT / "assignment" / "tests", work / "tests")
+            shutil.copytree(ROOT / "assignment" / "backprop" / "tests", work / "tests")
             shutil.copy(REFERENCE, work / "backprop.py")
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
             manager = kernel_manager(work)

@@ -1,6 +1,6 @@
-"""Run the public checks of ``tests/`` on ``backprop.py`` and print a PASS/FAIL table.
+"""Run the public checks of ``tests/`` on your file and print a PASS/FAIL table.
 
-Usage: ``python check.py [path/to/backprop.py] [--tests DIR]``. Needs only NumPy: the check
+Usage: ``python check.py [path/to/your/file.py] [--tests DIR]``. Needs only NumPy: the check
 files are otter test files, and this script reads them the way ``otter check`` does. Exit
 status 0 when every check passes, 1 otherwise, 2 on a usage error.
 """
@@ -13,7 +13,9 @@ import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The questions in the order of the handout (set when the handout is packed).
+# The file you hand in, and the questions in the order of the handout (set when the handout
+# is packed).
+FILENAME = "assignment.py"
 QUESTIONS = []
 
 
@@ -60,7 +62,7 @@ def run_check(check, env):
     names = list(inspect.signature(check).parameters)
     missing = [n for n in names if n not in env]
     if missing:
-        return f"backprop.py defines no {missing[0]}"
+        return f"{FILENAME} defines no {missing[0]}"
     try:
         check(**{n: env[n] for n in names})
     except AssertionError as error:
@@ -77,7 +79,7 @@ def test_files(tests_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("student", nargs="?", default=str(HERE / "backprop.py"))
+    parser.add_argument("student", nargs="?", default=str(HERE / FILENAME))
     parser.add_argument("--tests", default=str(HERE / "tests"))
     args = parser.parse_args(argv)
     student = Path(args.student)
@@ -90,7 +92,7 @@ def main(argv=None):
         return 2
     sys.path.insert(0, str(student.resolve().parent))
     try:
-        spec = importlib.util.spec_from_file_location("backprop", student)
+        spec = importlib.util.spec_from_file_location(Path(FILENAME).stem, student)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     except Exception as error:

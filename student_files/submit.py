@@ -1,8 +1,8 @@
-"""Check ``backprop.py`` and pack it into ``submission.zip`` for upload.
+"""Check your file and pack it into ``submission.zip`` for upload.
 
-Usage: ``python submit.py`` (or ``make submit``). Checks that ``backprop.py`` exists, that it
-imports in a separate Python within a time limit, and that every function of the assignment
-is defined; then writes ``submission.zip`` holding only ``backprop.py``. Exit status 0 when
+Usage: ``python submit.py`` (or ``make submit``). Checks that the file exists, that it imports
+in a separate Python within a time limit, and that every function of the assignment is
+defined; then writes ``submission.zip`` holding only that file. Exit status 0 when
 ``submission.zip`` was written, 1 otherwise.
 """
 
@@ -13,14 +13,14 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILENAME = "backprop.py"
+# The file you hand in, and its functions (set when the handout is packed).
+FILENAME = "assignment.py"
 IMPORT_SECONDS = 60
-# The functions of the assignment (set when the handout is packed).
 CONTRACT = []
 
 PROBE = """
 import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("backprop", sys.argv[1])
+spec = importlib.util.spec_from_file_location("submission", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 names = json.loads(sys.argv[2])
@@ -31,7 +31,7 @@ print("\\nMISSING " + json.dumps([n for n in names if not callable(getattr(modul
 def problems(path):
     """What stops ``path`` from being submitted (an empty list when nothing does)."""
     if not path.is_file():
-        return [f"{path.name} is not in {path.parent}: keep submit.py beside your backprop.py"]
+        return [f"{path.name} is not in {path.parent}: keep submit.py beside your {path.name}"]
     command = [sys.executable, "-c", PROBE, str(path), json.dumps(CONTRACT)]
     try:
         run = subprocess.run(
@@ -53,7 +53,7 @@ def problems(path):
 
 
 def pack(path, target):
-    """``target`` with ``path`` as its one member, ``backprop.py``."""
+    """``target`` with ``path`` as its one member, named ``FILENAME``."""
     info = zipfile.ZipInfo(FILENAME, date_time=(1980, 1, 1, 0, 0, 0))
     info.external_attr = 0o644 << 16
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -74,7 +74,7 @@ def main(argv=None):
     target = folder / "submission.zip"
     pack(path, target)
     print(f"Wrote {target} ({FILENAME}, {path.stat().st_size} bytes).")
-    print("Upload it (or backprop.py itself) where your course collects the assignment.")
+    print(f"Upload it (or {FILENAME} itself) where your course collects the assignment.")
     print("Tip: run `make check` (python check.py) first to see the public checks.")
     return 0
 

@@ -9,8 +9,8 @@ from typing import NamedTuple
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "solutions" / "backprop.py"
-TEMPLATE = ROOT / "student_template" / "backprop.py"
+REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
+TEMPLATE = ROOT / "student_template" / "backprop" / "backprop.py"
 
 
 def load_module(path, name):

@@ -1,26 +1,34 @@
-"""`make dist`: what students, Gradescope and TAs get, leak-free and reproducible."""
+"""`make dist`: what students, Gradescope and TAs get, per assignment, leak-free and
+reproducible; each assignment's zips hold that assignment only."""
 
 import os
 import subprocess
 import sys
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT, TEMPLATE
 
-from assignment.public_cases import QUESTIONS
-from autograder.backprop import build as build_battery
+from autograder.engine.assignment import load
+from autograder.engine.layout import ROOT, Paths, names
 from tools import dist
 
 SECRET = "course-secret-7f3a9c2e1b"
-HIDDEN_SOURCES = sorted((ROOT / "autograder" / "backprop").glob("*.py"))
+ASSIGNMENTS = names()
 
 
-def solution_lines():
+@cache
+def info(name):
+    assignment = load(name)
+    return assignment, Paths(assignment.name, assignment.filename)
+
+
+@cache
+def solution_lines(name):
     """The non-trivial code lines between BEGIN/END SOLUTION of the reference."""
     lines, inside = [], False
-    for line in REFERENCE.read_text(encoding="utf-8").splitlines():
+    for line in info(name)[1].solution.read_text(encoding="utf-8").splitlines():
         text = line.strip()
         if text.startswith("# BEGIN SOLUTION"):
             inside = True
@@ -33,19 +41,22 @@ def solution_lines():
     return lines
 
 
-PUBLIC_SOURCES = [
-    ROOT / "assignment" / "public_cases.py",
-    ROOT / "tools" / "public_check_runtime.py",
-    *sorted((ROOT / "student_files").glob("*.py")),
-]
+def public_sources(name):
+    paths = info(name)[1]
+    return [
+        paths.public_cases,
+        ROOT / "tools" / "public_check_runtime.py",
+        *sorted((ROOT / "student_files").glob("*.py")),
+    ]
 
 
-def battery_lines():
+@cache
+def battery_lines(name):
     """Long code lines of the hidden battery, except those that public files share with it
     (imports, docstrings, blank lines and lines of the public case runtime aside)."""
-    public = "\n".join(p.read_text(encoding="utf-8") for p in PUBLIC_SOURCES)
+    public = "\n".join(p.read_text(encoding="utf-8") for p in public_sources(name) if p.is_file())
     lines = []
-    for path in HIDDEN_SOURCES:
+    for path in sorted(info(name)[1].package.glob("*.py")):
         for line in path.read_text(encoding="utf-8").splitlines():
             text = line.strip()
             if len(text) >= 40 and not text.startswith(("#", "import ", "from ", '"""')):
@@ -54,21 +65,22 @@ def battery_lines():
     return lines
 
 
-def hidden_check_names():
+@cache
+def hidden_check_names(name):
     return {
         check.name
         for seed in (0, 1)
-        for question in build_battery(seed)
+        for question in info(name)[0].build(seed)
         for check in question.checks
         if not check.name.startswith("public: ")
     }
 
 
-def leaks(members, secret):
+def leaks(members, secret, name):
     """(member, what) for everything in ``members`` that must not reach students."""
-    forbidden = [("solution line", line) for line in solution_lines()]
-    forbidden += [("battery source", line) for line in battery_lines()]
-    forbidden += [("hidden check name", name) for name in hidden_check_names()]
+    forbidden = [("solution line", line) for line in solution_lines(name)]
+    forbidden += [("battery source", line) for line in battery_lines(name)]
+    forbidden += [("hidden check name", check) for check in hidden_check_names(name)]
     forbidden += [("secret", secret), ("path", "solutions/")]
     found = []
     for name, data in members.items():
@@ -89,67 +101,104 @@ def config_file(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory, config_file):
-    """Everything built twice, into two folders."""
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def builds(request, tmp_path_factory, config_file):
+    """An assignment's zips built twice, into two folders: (name, first, second)."""
+    name = request.param
     first, second = tmp_path_factory.mktemp("dist1"), tmp_path_factory.mktemp("dist2")
-    dist.build(first, config_file)
-    dist.build(second, config_file)
-    return first, second
+    dist.build(first, config_file, name=name)
+    dist.build(second, config_file, name=name)
+    return name, first / name, second / name
 
 
 @pytest.fixture(scope="module")
 def student(builds):
-    return read_zip(builds[0] / "student.zip")
+    return builds[0], read_zip(builds[1] / "student.zip")
 
 
 def test_student_zip_holds_the_handout(student):
-    assert student["backprop.py"] == TEMPLATE.read_bytes()
-    assert student["backprop.ipynb"] == (ROOT / "assignment" / "backprop.ipynb").read_bytes()
-    public = sorted(p.name for p in (ROOT / "assignment" / "tests").glob("*.py"))
-    assert sorted(n[len("tests/") :] for n in student if n.startswith("tests/")) == public
-    assert {"README.md", "check.py", "submit.py", "Makefile", "requirements.txt"} <= set(student)
+    name, members = student
+    assignment, paths = info(name)
+    assert members[paths.filename] == paths.template.read_bytes()
+    notebook = members[f"{paths.stem}.ipynb"].decode()
+    assert '"outputs": []' in notebook and "grader.check(" in notebook
+    public = sorted(p.name for p in paths.tests.glob("*.py"))
+    assert sorted(n[len("tests/") :] for n in members if n.startswith("tests/")) == public
+    assert {"README.md", "check.py", "submit.py", "Makefile", "requirements.txt"} <= set(members)
+
+
+@cache
+def own_text(name):
+    """Every source of the assignment itself: its reference, package and public cases."""
+    paths = info(name)[1]
+    sources = [paths.solution, paths.public_cases, *sorted(paths.package.glob("*.py"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in sources if p.is_file())
+
+
+def test_zips_hold_nothing_of_another_assignment(builds):
+    name, folder, _ = builds
+    for other in ASSIGNMENTS:
+        if other == name:
+            continue
+        paths = info(other)[1]
+        for kind in ("student", "autograder", "solutions"):
+            members = read_zip(folder / f"{kind}.zip")
+            assert not [m for m in members if f"/{other}/" in f"/{m}" or m == paths.filename]
+            text = b"\n".join(members.values()).decode("utf-8", errors="replace")
+            own = own_text(name)  # a line this assignment has too (e.g. the step) is its own
+            found = [line for line in solution_lines(other) if line in text and line not in own]
+            assert not found, (kind, other, found)
 
 
 def test_student_readme_has_the_points_table_and_the_ways_to_check(student):
-    readme = student["README.md"].decode()
-    assert "@POINTS_TABLE@" not in readme
-    assert "| `backprop` |" in readme and "| **total** | **50** |" in readme
-    for command in ("make check", "python check.py", "otter check backprop.py -t tests"):
+    name, members = student
+    assignment, paths = info(name)
+    readme = members["README.md"].decode()
+    assert "@" not in readme.replace("@example", "")  # every placeholder filled
+    assert readme.startswith(f"# {assignment.title}\n")
+    total = sum(q.points for q in assignment.build(0))
+    assert (
+        f"| `{assignment.questions[0]}` |" in readme and f"| **total** | **{total:g}** |" in readme
+    )
+    for command in ("make check", "python check.py", f"otter check {paths.filename} -t tests"):
         assert command in readme
     assert "make submit" in readme and "python submit.py" in readme
 
 
 def test_student_zip_leaks_nothing(student):
-    assert leaks(student, SECRET) == []
+    name, members = student
+    assert leaks(members, SECRET, name) == []
 
 
 def test_leak_scan_finds_planted_leaks(student):
-    planted = dict(student)
-    planted["backprop.py"] += ("\n    " + solution_lines()[3] + "\n").encode()
+    name, members = student
+    filename = info(name)[1].filename
+    tests = sorted(m for m in members if m.startswith("tests/"))
+    planted = dict(members)
+    planted[filename] += ("\n    " + solution_lines(name)[0] + "\n").encode()
     planted["README.md"] += f"\nsecret: {SECRET}\n".encode()
-    planted["check.py"] += b"\n# see solutions/backprop.py\n"
-    planted["tests/step.py"] += ("\n# " + sorted(hidden_check_names())[0] + "\n").encode()
-    planted["tests/mse.py"] += ("\n" + battery_lines()[5] + "\n").encode()
-    kinds = {(member, kind) for member, kind, _ in leaks(planted, SECRET)}
+    planted["check.py"] += f"\n# see solutions/{name}\n".encode()
+    planted[tests[0]] += ("\n# " + sorted(hidden_check_names(name))[0] + "\n").encode()
+    planted[tests[-1]] += ("\n" + battery_lines(name)[0] + "\n").encode()
+    kinds = {(member, kind) for member, kind, _ in leaks(planted, SECRET, name)}
     assert kinds == {
-        ("backprop.py", "solution line"),
+        (filename, "solution line"),
         ("README.md", "secret"),
         ("check.py", "path"),
-        ("tests/step.py", "hidden check name"),
-        ("tests/mse.py", "battery source"),
+        (tests[0], "hidden check name"),
+        (tests[-1], "battery source"),
     }
 
 
 def test_builds_are_byte_identical(builds):
-    first, second = builds
+    _, first, second = builds
     for name in ("student.zip", "autograder.zip", "solutions.zip"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 def test_members_are_sorted_with_fixed_times_and_modes(builds):
     for name in ("student.zip", "autograder.zip", "solutions.zip"):
-        with zipfile.ZipFile(builds[0] / name) as archive:
+        with zipfile.ZipFile(builds[1] / name) as archive:
             infos = archive.infolist()
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
         for info in infos:
@@ -165,11 +214,14 @@ def test_source_date_epoch_sets_the_member_times(monkeypatch):
 
 
 def test_autograder_zip_has_the_trusted_side_and_the_course_config(builds):
-    members = read_zip(builds[0] / "autograder.zip")
+    name, folder, _ = builds
+    paths = info(name)[1]
+    members = read_zip(folder / "autograder.zip")
     assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(members)
-    assert members["solutions/backprop.py"] == REFERENCE.read_bytes()
-    assert "autograder/engine/grade.py" in members and "autograder/backprop/battery.py" in members
+    assert members[f"solutions/{name}/{paths.filename}"] == paths.solution.read_bytes()
+    assert "autograder/engine/grade.py" in members and f"autograder/{name}/__init__.py" in members
     config = members["autograder/config.toml"].decode()
+    assert f'assignment = "{name}"' in config
     assert f'secret = "{SECRET}"' in config and 'visibility = "after_due_date"' in config
     assert not any("__pycache__" in name for name in members)
     requirements = members["requirements.txt"].decode()
@@ -177,17 +229,20 @@ def test_autograder_zip_has_the_trusted_side_and_the_course_config(builds):
 
 
 def test_solutions_zip_has_the_reference_and_the_executed_notebook(builds):
-    members = read_zip(builds[0] / "solutions.zip")
-    assert set(members) == {"backprop.py", "backprop.html"}
-    assert members["backprop.py"] == REFERENCE.read_bytes()
-    html = members["backprop.html"].decode()
-    assert html.count("passed!</p>") == len(QUESTIONS)  # every grader.check cell passed
+    name, folder, _ = builds
+    paths = info(name)[1]
+    members = read_zip(folder / "solutions.zip")
+    assert set(members) == {paths.filename, f"{paths.stem}.html"}
+    assert members[paths.filename] == paths.solution.read_bytes()
+    html = members[f"{paths.stem}.html"].decode()
+    checked = len(list(paths.tests.glob("*.py")))
+    assert html.count("passed!</p>") == checked  # every grader.check cell passed
     assert dist.EMOJI_AFTER_PASSED.search(html) is None
 
 
 def unpack(builds, tmp_path):
     folder = tmp_path / "handout"
-    with zipfile.ZipFile(builds[0] / "student.zip") as archive:
+    with zipfile.ZipFile(builds[1] / "student.zip") as archive:
         archive.extractall(folder)
     return folder
 
@@ -199,49 +254,85 @@ def run(folder, *command):
 
 
 def test_student_check_script_passes_the_reference_and_fails_the_template(builds, tmp_path):
+    name = builds[0]
+    assignment, paths = info(name)
+    count = len(list(paths.tests.glob("*.py")))
     folder = unpack(builds, tmp_path)
     failing = run(folder, "check.py")
-    assert failing.returncode == 1 and "0/20 questions pass" in failing.stdout
-    (folder / "backprop.py").write_bytes(REFERENCE.read_bytes())
+    assert failing.returncode == 1 and f"0/{count} questions pass" in failing.stdout
+    (folder / paths.filename).write_bytes(paths.solution.read_bytes())
     passing = run(folder, "check.py")
     assert passing.returncode == 0, passing.stdout
     lines = passing.stdout.splitlines()
-    assert lines[2].startswith("step ") and "20/20 questions pass" in passing.stdout
+    first = next(q for q in assignment.questions if (paths.tests / f"{q}.py").is_file())
+    assert lines[2].startswith(f"{first} ") and f"{count}/{count} questions pass" in passing.stdout
 
 
-def test_submit_packs_backprop_py_only(builds, tmp_path):
+def test_submit_packs_the_student_file_only(builds, tmp_path):
+    paths = info(builds[0])[1]
     folder = unpack(builds, tmp_path)
     done = run(folder, "submit.py")
     assert done.returncode == 0, done.stdout
     with zipfile.ZipFile(folder / "submission.zip") as archive:
-        assert archive.namelist() == ["backprop.py"]
-        assert archive.read("backprop.py") == TEMPLATE.read_bytes()
+        assert archive.namelist() == [paths.filename]
+        assert archive.read(paths.filename) == paths.template.read_bytes()
 
 
 def test_submit_refuses_a_missing_function_an_import_error_and_no_file(builds, tmp_path):
+    paths = info(builds[0])[1]
+    target = tmp_path / "handout" / paths.filename
     folder = unpack(builds, tmp_path)
-    source = TEMPLATE.read_text(encoding="utf-8").replace("def predict(", "def predicted(")
-    (folder / "backprop.py").write_text(source, encoding="utf-8")
+    first = dist.contract(paths.template)[0]
+    source = paths.template.read_text(encoding="utf-8").replace(f"def {first}(", "def renamed(")
+    target.write_text(source, encoding="utf-8")
     done = run(folder, "submit.py")
-    assert done.returncode == 1 and "does not define predict()" in done.stdout
-    (folder / "backprop.py").write_text("import numpy as np\nx = (\n", encoding="utf-8")
+    assert done.returncode == 1 and f"does not define {first}()" in done.stdout
+    target.write_text("import numpy as np\nx = (\n", encoding="utf-8")
     done = run(folder, "submit.py")
     assert done.returncode == 1 and "cannot be imported: SyntaxError" in done.stdout
-    os.remove(folder / "backprop.py")
+    os.remove(target)
     done = run(folder, "submit.py")
-    assert done.returncode == 1 and "backprop.py is not in" in done.stdout
+    assert done.returncode == 1 and f"{paths.filename} is not in" in done.stdout
     assert not (folder / "submission.zip").exists()
 
 
 def test_submit_gives_up_on_an_import_that_does_not_end(builds, tmp_path):
+    paths = info(builds[0])[1]
     folder = unpack(builds, tmp_path)
-    (folder / "backprop.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    (folder / paths.filename).write_text("while True:\n    pass\n", encoding="utf-8")
     sys.path.insert(0, str(folder))
     try:
         submit = __import__("submit")
         submit.IMPORT_SECONDS = 1
-        found = submit.problems(Path(folder) / "backprop.py")
+        found = submit.problems(Path(folder) / paths.filename)
     finally:
         sys.path.remove(str(folder))
         sys.modules.pop("submit", None)
     assert len(found) == 1 and "took more than 1 s" in found[0]
+
+
+def test_a_config_naming_another_assignment_is_refused(tmp_path):
+    config = tmp_path / "course.toml"
+    config.write_text(f'assignment = "perceptron"\nsecret = "{SECRET}"\n')
+    with pytest.raises(dist.DistError, match="names the assignment 'perceptron', not 'backprop'"):
+        dist.build(tmp_path / "out", config, name="backprop")
+    assert not (tmp_path / "out").exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.dist", "--assignment", "backprop", "--config", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "names the assignment 'perceptron'" in done.stderr
+
+
+def test_a_config_naming_an_assignment_builds_that_one(tmp_path):
+    config = tmp_path / "course.toml"
+    config.write_text(f'assignment = "perceptron"\nsecret = "{SECRET}"\n')
+    written = dist.build(tmp_path / "out", config, only=("autograder",))
+    assert written == [tmp_path / "out" / "perceptron" / "autograder.zip"]
+
+
+def test_an_unknown_assignment_is_a_clear_error(tmp_path):
+    with pytest.raises(dist.DistError, match="no assignment 'nope'"):
+        dist.build(tmp_path / "out", name="nope")

@@ -80,12 +80,13 @@ def test_points_table_adds_up_to_fifty():
 
 
 def test_hard_coded_public_answers_pass_the_public_checks_but_earn_nothing(tmp_path, ref):
-    from assignment.public_cases import CASES, resolve
+    from autograder.backprop.reference import public
+    from tools.public_check_runtime import resolve
 
     table = {}
-    for case in CASES["sigmoid"]:
+    for case in public.CASES["sigmoid"]:
         if case["function"] == "sigmoid":
-            z = resolve(case["args"]["z"], {})
+            z = resolve(case["args"]["z"], {}, {})
             table[repr(z.tolist())] = ref.sigmoid(z).tolist()
     cheat = TEMPLATE.read_text().replace(
         'raise NotImplementedError("sigmoid:',

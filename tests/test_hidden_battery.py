@@ -2,7 +2,7 @@
 
 One ``grade_all`` run grades the reference, the template, the corpus of ``tests/corpus/``
 (mistakes built by textual edits of the reference, and whole files) and the examples of
-``examples/submissions/``; the tests below read its results.
+``examples/backprop/submissions/``; the tests below read its results.
 """
 
 import dataclasses
@@ -13,19 +13,20 @@ import pytest
 from conftest import REFERENCE, ROOT, TEMPLATE
 from corpus import mistakes as corpus
 
-from autograder.backprop import ASSIGNMENT, battery, common, public
+from autograder.backprop import ASSIGNMENT, battery, common
 from autograder.backprop.questions import TABLE
 from autograder.engine import config as config_module
 from autograder.engine import report
 from autograder.engine.grade import grade_all, hint
+from autograder.engine.public import public_value
 from autograder.engine.sandbox import ProcessSandbox
 from autograder.engine.submissions import collect
 from autograder.engine.wire import RngRef
 
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "backprop"
 POINTS = {qid: points for qid, _, points, _ in TABLE}
 
-# Exact scores of examples/submissions with the demo secret (what `make demo` shows).
+# Exact scores of examples/backprop/submissions with the demo secret (what `make demo` shows).
 EXAMPLE_SCORES = {
     "alice": 50.0,  # correct, written with loops
     "bob": 45.0,  # step with >, mse summed, update in place
@@ -137,7 +138,7 @@ def test_every_public_case_is_graded_first_in_its_question():
         for case, check in zip(cases, checks):
             assert check.name == f"public: {case['description']}"
             assert check.call.fn == case["function"]
-            sent = [public.public_value(v) for v in case["args"].values()]
+            sent = [public_value(v) for v in case["args"].values()]
             assert same_argument(list(check.call.args[: len(sent)]), sent), check.name
         assert not any(c.name.startswith("public:") for c in questions[qid].checks[len(cases) :])
 

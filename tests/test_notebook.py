@@ -1,28 +1,32 @@
-"""The handout notebook: builds reproducibly, runs on the reference and on the template.
+"""Backprop's handout notebook: its checks, pictures and messages on the reference and on the
+template (what every handout shares is in test_assignments.py).
 
-The notebook is executed the way a student has it: a temporary folder with
-``backprop.ipynb``, ``tests/`` and one ``backprop.py`` (the reference or the template). The
+The notebook is executed the way a student has it: a temporary folder with the notebook built
+from ``assignment/backprop/backprop.md``, ``tests/`` and one ``backprop.py`` (the reference or
+the template). The
 kernel is this interpreter (``sys.executable``, the project's venv), through a kernelspec
 written into the temporary folder, so no user-wide Jupyter kernel is picked up by accident.
 """
 
 import re
 
-import nbformat
 import pytest
-from conftest import REFERENCE, ROOT, TEMPLATE
+from conftest import REFERENCE, TEMPLATE
 
-from assignment.public_cases import QUESTIONS
+from autograder.backprop.reference import PATHS
+from autograder.backprop.reference import public as public_cases
 from tools import make_notebook, run_notebook
 
-NOTEBOOK = ROOT / "assignment" / "backprop.ipynb"
-PUBLIC_TESTS = ROOT / "assignment" / "tests"
+QUESTIONS = public_cases.QUESTIONS
 CHECK_CALL = re.compile(r'^grader\.check\("(\w+)", global_env=vars\(bp\)\)$')
-KERNEL = "backprop-venv"
 
 
 def execute(student, tmp_path):
-    return run_notebook.execute(student, tmp_path)
+    return run_notebook.execute(PATHS, student, tmp_path)
+
+
+def handout():
+    return make_notebook.notebook(PATHS)
 
 
 @pytest.fixture(scope="module")
@@ -62,20 +66,8 @@ def text_of(cell):
     return "\n".join(parts)
 
 
-def test_committed_notebook_equals_a_fresh_build():
-    assert NOTEBOOK.read_text(encoding="utf-8") == make_notebook.render()
-
-
-def test_notebook_is_stored_without_outputs_and_with_fixed_ids():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    for cell in code_cells(nb):
-        assert cell.outputs == [] and cell.execution_count is None
-    ids = [cell.id for cell in nb.cells]
-    assert len(set(ids)) == len(ids)
-
-
 def test_notebook_starts_with_autoreload_the_module_and_the_grader():
-    first = code_cells(nbformat.read(NOTEBOOK, as_version=4))[0].source
+    first = code_cells(handout())[0].source
     for line in [
         "%load_ext autoreload",
         "%autoreload 2",
@@ -87,8 +79,7 @@ def test_notebook_starts_with_autoreload_the_module_and_the_grader():
 
 
 def test_check_cells_cover_every_question_in_order():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert [question for question, _ in check_cells(nb)] == QUESTIONS
+    assert [question for question, _ in check_cells(handout())] == QUESTIONS
 
 
 def test_notebook_runs_on_the_reference_and_every_check_passes(on_reference):

@@ -11,9 +11,13 @@ from autograder.engine import checks as engine_checks
 from autograder.engine import config as config_module
 from autograder.engine.assignment import load
 from autograder.engine.grade import grade_all
+from autograder.engine.public import public_value
 from autograder.engine.sandbox import ProcessSandbox
 from autograder.engine.submissions import collect
+from autograder.engine.wire import RngRef
+from autograder.perceptron import battery
 from autograder.perceptron.questions import FUNCTIONS_OF, HINTS, SLIDES, TABLE
+from autograder.perceptron.reference import public
 from tools.strip import strip_solutions
 
 REFERENCE = ROOT / "solutions" / "perceptron" / "perceptron.py"
@@ -313,6 +317,75 @@ def test_points_add_up_to_twenty_and_the_battery_is_deterministic():
     names = [[c.name for c in q.checks] for q in questions]
     assert names == [[c.name for c in q.checks] for q in again]
     assert names != [[c.name for c in q.checks] for q in build(8)]
+
+
+# --- the public cases in the battery ---
+
+
+def same_argument(a, b):
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same_argument, a, b))
+    if isinstance(a, RngRef):
+        return isinstance(b, RngRef) and a.seed == b.seed
+    return type(a) is type(b) and a == b
+
+
+def test_public_cases_cover_every_question_in_the_order_of_the_table():
+    assert list(public.QUESTIONS) == list(ALL) and list(public.CASES) == list(ALL)
+    for qid, cases in public.CASES.items():
+        assert 2 <= len(cases) <= 4, qid
+        assert {case["function"] for case in cases} <= set(FUNCTIONS_OF[qid]), qid
+        assert all(case["check"] == "values" for case in cases), qid
+
+
+def test_every_public_case_is_graded_first_in_its_question_with_weight_0():
+    questions = {q.id: q for q in battery.build(12345)}
+    for qid, cases in public.CASES.items():
+        checks = questions[qid].checks
+        assert len(cases) < len(checks), qid  # public ⊊ graded
+        for case, check in zip(cases, checks):
+            assert check.name == f"public: {case['description']}"
+            assert check.weight == 0 and not check.gate, check.name
+            assert check.call.fn == case["function"] and check.call.kwargs == {}
+            sent = [public_value(v) for v in case["args"].values()]
+            assert same_argument(list(check.call.args), sent), check.name
+        hidden = checks[len(cases) :]
+        assert not any(c.name.startswith("public:") for c in hidden), qid
+        assert all(c.weight > 0 for c in hidden), qid
+
+
+def test_public_checks_of_composites_get_the_helpers_of_their_hidden_checks():
+    questions = {q.id: q for q in battery.build(3)}
+    for qid in ("predict", "update", "train", "separable"):
+        public_checks = [c for c in questions[qid].checks if c.name.startswith("public:")]
+        hidden_proxies = {c.call.proxies for c in questions[qid].checks[len(public_checks) :]}
+        assert public_checks and len(hidden_proxies) == 1, qid
+        assert {c.call.proxies for c in public_checks} == hidden_proxies, qid
+
+
+def public_results(result):
+    return {
+        (q["id"], c["name"]): c
+        for q in result["questions"]
+        for c in q["checks"]
+        if c["name"].startswith("public:")
+    }
+
+
+def test_correct_solutions_pass_every_public_check_in_the_grader(graded):
+    count = sum(len(cases) for cases in public.CASES.values())
+    for name in ("reference", "independent"):  # independent: np.bool_, counts as an ndarray
+        checks = public_results(graded[name])
+        assert len(checks) == count, name
+        assert all(c["passed"] for c in checks.values()), (name, failures(graded[name]))
+
+
+@pytest.mark.parametrize("name, lose", [m[:2] for m in MUTANTS], ids=[m[0] for m in MUTANTS])
+def test_a_mistake_fails_public_checks_of_its_own_questions_only(graded, name, lose):
+    failed = {qid for (qid, _), c in public_results(graded[name]).items() if not c["passed"]}
+    assert failed <= set(lose), failed
 
 
 # --- reference and template ---

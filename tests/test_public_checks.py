@@ -1,4 +1,5 @@
-"""The public checks (otter test files in assignment/tests/): generated, right, readable."""
+"""Backprop's public checks (otter test files in assignment/backprop/tests/): right and
+readable on known bugs. What every assignment's public checks share: test_assignments.py."""
 
 import ast
 import shutil
@@ -7,14 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT, TEMPLATE, load_module
+from conftest import REFERENCE, TEMPLATE, load_module
 from otter.test_files.exception_test import ExceptionTestFile
 
-from assignment import public_cases
 from autograder.backprop.questions import TABLE
-from tools import check, make_public_checks
+from autograder.backprop.reference import PATHS
+from autograder.backprop.reference import public as public_cases
+from tools import check
 
-PUBLIC_TESTS = ROOT / "assignment" / "tests"
+PUBLIC_TESTS = PATHS.tests
 # The grader's own table of questions is the oracle the public checks must match.
 QUESTION_IDS = [row[0] for row in TABLE]
 
@@ -22,7 +24,7 @@ QUESTION_IDS = [row[0] for row in TABLE]
 def case_failures(module):
     """``{question: [one-line failure message, ...]}`` of every failed case, via otter."""
     failures = {}
-    for path in check.test_files(PUBLIC_TESTS):
+    for path in check.test_files(PUBLIC_TESTS, QUESTION_IDS):
         test_file = ExceptionTestFile.from_file(str(path))
         test_file.run(vars(module))
         for result in test_file.test_case_results:
@@ -40,32 +42,26 @@ def buggy_copy(tmp_path, old, new):
     return load_module(path, f"buggy_{abs(hash(old))}")
 
 
-def test_committed_public_checks_equal_a_fresh_generation():
-    fresh = make_public_checks.generate()
-    assert sorted(PUBLIC_TESTS.glob("*.py")) == sorted(fresh)
-    for path, source in fresh.items():
-        assert path.read_text(encoding="utf-8") == source, (
-            f"{path.name} is stale: make public-checks"
-        )
-
-
 def test_public_check_ids_are_the_question_ids():
     assert public_cases.QUESTIONS == QUESTION_IDS
     assert sorted(public_cases.CASES) == sorted(QUESTION_IDS)
-    names = [ExceptionTestFile.from_file(str(p)).name for p in check.test_files(PUBLIC_TESTS)]
+    names = [
+        ExceptionTestFile.from_file(str(p)).name
+        for p in check.test_files(PUBLIC_TESTS, QUESTION_IDS)
+    ]
     assert names == QUESTION_IDS
-    assert [p.stem for p in check.test_files(PUBLIC_TESTS)] == QUESTION_IDS
+    assert [p.stem for p in check.test_files(PUBLIC_TESTS, QUESTION_IDS)] == QUESTION_IDS
 
 
 def test_every_question_has_public_cases_and_each_is_a_test_case_worth_one_point():
-    for path in check.test_files(PUBLIC_TESTS):
+    for path in check.test_files(PUBLIC_TESTS, QUESTION_IDS):
         test_file = ExceptionTestFile.from_file(str(path))
         assert len(test_file.test_cases) == len(public_cases.CASES[test_file.name]) >= 1
         assert all(tc.points == 1 and not tc.hidden for tc in test_file.test_cases)
 
 
 def test_public_cases_is_plain_data_importing_only_numpy():
-    tree = ast.parse((ROOT / "assignment" / "public_cases.py").read_text(encoding="utf-8"))
+    tree = ast.parse(PATHS.public_cases.read_text(encoding="utf-8"))
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
@@ -77,7 +73,7 @@ def test_public_cases_is_plain_data_importing_only_numpy():
 
 def test_the_reference_passes_every_public_check(ref):
     assert case_failures(ref) == {}
-    assert all(result.ok for result in check.run_checks(ref))
+    assert all(result.ok for result in check.run_checks(ref, PUBLIC_TESTS))
 
 
 def test_the_template_fails_every_public_check_with_one_readable_line(template):

@@ -36,7 +36,7 @@ def test_every_exploit_scores_zero(run):
     if run["level"] == "user":
         # What a grading uid may read is up to file permissions on the whole machine: any
         # world-readable copy of the reference (this checkout, another clone, a download)
-        # can be copied, and then read_disk scores full marks (README, Security). Only bwrap,
+        # can be copied, and then read_disk scores full marks (docs/security.md). Only bwrap,
         # which shows the worker nothing but the runtime, can promise 0 here.
         assert scores.pop("read_disk") in (0, 50)
     assert scores and all(score == 0 for score in scores.values()), scores
@@ -168,8 +168,8 @@ def test_seccomp_program_refuses_fork_shared_memory_and_namespaces_and_allows_th
     assert done.stdout.split() == ["thread"] + ["refused"] * 6, done.stderr
 
 
-def test_readme_holds_the_security_table():
-    text = harness.README.read_text()
+def test_security_doc_holds_the_security_table():
+    text = harness.DOC.read_text()
     assert harness.START in text and harness.END in text
     block = text.split(harness.START)[1].split(harness.END)[0]
     for path in harness.exploits():

@@ -1,8 +1,9 @@
-"""Run the public checks against a ``backprop.py`` and print a PASS/FAIL table.
+"""Run an assignment's public checks against a student file and print a PASS/FAIL table.
 
-Usage: ``python -m tools.check [path/to/backprop.py] [--tests DIR]`` (what ``make check``
-runs; defaults: ``solutions/backprop.py`` and ``assignment/tests``). Uses otter's own loader
-for the exception-based test files, the same code as ``otter check`` and ``grader.check``.
+Usage: ``python -m tools.check [STUDENT_FILE] [--assignment NAME] [--tests DIR]`` (what ``make
+check`` runs; defaults: the reference ``solutions/<name>/<file>`` and ``assignment/<name>/tests``).
+Uses otter's own loader for the exception-based test files, the same code as ``otter check``
+and ``grader.check``.
 Exit status 0 when every check passes, 1 otherwise, 2 on a usage error.
 """
 
@@ -14,11 +15,7 @@ from pathlib import Path
 
 from otter.test_files.exception_test import ExceptionTestFile
 
-from assignment.public_cases import QUESTIONS
-
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_STUDENT = ROOT / "solutions" / "backprop.py"
-DEFAULT_TESTS = ROOT / "assignment" / "tests"
+from tools import assignments
 
 
 @dataclass
@@ -33,7 +30,7 @@ class QuestionResult:
         return self.passed == self.total
 
 
-def load_module(path, name="backprop"):
+def load_module(path, name):
     """Import the file at ``path`` as a fresh module."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -50,17 +47,18 @@ def failure_line(message):
     return last
 
 
-def test_files(tests_dir):
-    """The test files of ``tests_dir`` (otter takes every ``*.py``), in handout order."""
-    order = {question: index for index, question in enumerate(QUESTIONS)}
+def test_files(tests_dir, questions=()):
+    """The test files of ``tests_dir`` (otter takes every ``*.py``), in the order of
+    ``questions`` (the handout's), then by name."""
+    order = {question: index for index, question in enumerate(questions)}
     return sorted(Path(tests_dir).glob("*.py"), key=lambda p: (order.get(p.stem, len(order)), p))
 
 
-def run_checks(module_or_env, tests_dir=DEFAULT_TESTS):
+def run_checks(module_or_env, tests_dir, questions=()):
     """Run every test file against a module (or a dict of globals); one result per question."""
     env = module_or_env if isinstance(module_or_env, dict) else vars(module_or_env)
     results = []
-    for path in test_files(tests_dir):
+    for path in test_files(tests_dir, questions):
         test_file = ExceptionTestFile.from_file(str(path))
         test_file.run(env)
         outcomes = test_file.test_case_results
@@ -92,23 +90,26 @@ def table(results, width=100):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("student", nargs="?", default=str(DEFAULT_STUDENT))
-    parser.add_argument("--tests", default=str(DEFAULT_TESTS))
+    parser.add_argument("student", nargs="?", help="default: the assignment's reference")
+    assignments.add_argument(parser)
+    parser.add_argument("--tests", help="default: assignment/<name>/tests")
     parser.add_argument("--width", type=int, default=160, help="cut table lines at this width")
     args = parser.parse_args(argv)
-    student = Path(args.student)
+    assignment, paths = assignments.chosen_or_exit(args.assignment)
+    student = Path(args.student or paths.solution)
+    tests = Path(args.tests or paths.tests)
     if not student.is_file():
         print(f"error: {student} does not exist", file=sys.stderr)
         return 2
-    if not test_files(args.tests):
-        print(f"error: no test files in {args.tests}", file=sys.stderr)
+    if not test_files(tests):
+        print(f"error: no test files in {tests}", file=sys.stderr)
         return 2
     try:
-        module = load_module(student)
+        module = load_module(student, paths.stem)
     except Exception as error:  # a syntax error or a crash at import: one line, not a traceback
         print(f"{student} could not be imported: {type(error).__name__}: {error}")
         return 1
-    results = run_checks(module, args.tests)
+    results = run_checks(module, tests, assignment.questions)
     print(f"public checks of {student}")
     print(table(results, args.width))
     return 0 if all(r.ok for r in results) else 1

@@ -1,14 +1,18 @@
-"""Build what the course hands out, into ``build/dist/`` (``make dist [CONFIG=path]``).
+"""Build what the course hands out for one assignment, into ``build/dist/<name>/``
+(``make dist [ASSIGNMENT=name] [CONFIG=path]``). Each zip holds that assignment only.
 
-- ``student.zip``: the template ``backprop.py``, the handout notebook, the public checks
-  (``tests/``), ``check.py``, ``submit.py``, a ``Makefile``, ``requirements.txt`` and a README
-  with the points table of ``python -m autograder points``. No solution, hidden check or secret.
+- ``student.zip``: the template ``<name>.py``, the handout notebook ``<name>.ipynb`` (from
+  ``assignment/<name>/<name>.md``), the public checks (``tests/``), and the generic student
+  files of ``student_files/`` (``check.py``, ``submit.py``, ``Makefile``, ``requirements.txt``,
+  a README with the points table of ``python -m autograder points``) filled in for it. No
+  solution, hidden check or secret.
 - ``autograder.zip``: Gradescope's autograder: ``setup.sh``, ``run_autograder``,
-  ``requirements.txt`` (from ``autograder/gradescope/``), the grading engine, the assignment's
-  package, ``solutions/backprop.py``, ``assignment/public_cases.py`` and ``config.toml`` with the
-  course's settings and secret (from ``CONFIG``, else the demo config).
-- ``solutions.zip``: for TAs, the reference ``backprop.py`` and the handout executed with it, as
-  ``backprop.html``.
+  ``requirements.txt`` (from ``autograder/gradescope/``), the grading engine, this
+  assignment's package, its reference and public cases, and ``config.toml`` with the course's
+  settings and secret (from ``CONFIG``, else the demo config) naming this assignment.
+- ``solutions.zip``: for TAs, the reference and the handout executed with it (``<name>.html``).
+
+A config that names another assignment than ``ASSIGNMENT`` is refused (exit status 2).
 
 Reproducible: the same sources give byte-identical zips (members sorted, timestamps fixed at
 ``SOURCE_DATE_EPOCH`` or 1980-01-01, permissions 0644, or 0755 for scripts). The executed
@@ -30,17 +34,22 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "student_template" / "backprop.py"
-REFERENCE = ROOT / "solutions" / "backprop.py"
-NOTEBOOK = ROOT / "assignment" / "backprop.ipynb"
-PUBLIC_TESTS = ROOT / "assignment" / "tests"
+from autograder.engine import config as config_module
+from autograder.engine.assignment import UnknownAssignment, load
+from autograder.engine.layout import ROOT, Paths
+from tools import assignments
+from tools.make_notebook import HandoutError, notebook_bytes
+
 STUDENT_FILES = ROOT / "student_files"
 GRADESCOPE = ROOT / "autograder" / "gradescope"
 EXECUTABLE = {"run_autograder", "setup.sh"}
-# What the trusted grader needs besides the autograder package.
-GRADER_EXTRA = ("solutions/backprop.py", "assignment/public_cases.py")
+# The parts of autograder/ every assignment's grader needs (its own package comes on top).
+ENGINE_PARTS = ("__init__.py", "__main__.py", "cli.py", "engine", "gradescope")
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+
+
+class DistError(ValueError):
+    """What stops a build: a config naming another assignment, a missing file."""
 
 
 # --- reproducible zips ---
@@ -86,7 +95,7 @@ def files_under(folder, prefix, suffixes=None):
 # --- student.zip ---
 
 
-def contract(path=TEMPLATE):
+def contract(path):
     """The public top-level functions of the template, in file order."""
     tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     return [
@@ -96,56 +105,68 @@ def contract(path=TEMPLATE):
     ]
 
 
-def points_table(config=None):
-    command = [sys.executable, "-m", "autograder", "points"]
+def points_table(paths, config=None):
+    command = [sys.executable, "-m", "autograder", "points", "--assignment", paths.name]
     command += ["--config", str(config)] if config else []
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     return run.stdout.strip()
 
 
 def fill(text, name, value):
-    """Replace the line ``NAME = []`` of a student script by ``NAME = <value>``."""
-    line = f"{name} = []\n"
-    if text.count(line) != 1:
-        raise ValueError(f"expected one line {line.strip()!r}")
-    return text.replace(line, f"{name} = {json.dumps(value)}\n")
+    """Replace the one line ``NAME = <placeholder>`` of a student script by ``NAME = value``."""
+    lines = text.splitlines(keepends=True)
+    found = [i for i, line in enumerate(lines) if line.startswith(f"{name} = ")]
+    if len(found) != 1:
+        raise ValueError(f"expected one line starting {name + ' = '!r}")
+    lines[found[0]] = f"{name} = {json.dumps(value, ensure_ascii=False)}\n"
+    return "".join(lines)
 
 
-def question_order():
-    sys.path.insert(0, str(ROOT))
-    from assignment.public_cases import QUESTIONS
+def substitute(text, values):
+    """``@KEY@`` of a student file replaced by ``values[KEY]``; none may be left unfilled."""
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", value)
+    left = re.findall(r"@[A-Z_]+@", text)
+    if left:
+        raise ValueError(f"a student file holds {left[0]}, which nothing fills in")
+    return text
 
-    return list(QUESTIONS)
 
-
-def student_members(config=None):
-    readme = (STUDENT_FILES / "README.md").read_text(encoding="utf-8")
-    readme = readme.replace("@POINTS_TABLE@", points_table(config))
-    check = fill(
-        (STUDENT_FILES / "check.py").read_text(encoding="utf-8"), "QUESTIONS", question_order()
-    )
-    submit = fill((STUDENT_FILES / "submit.py").read_text(encoding="utf-8"), "CONTRACT", contract())
-    members = {
-        "backprop.py": TEMPLATE.read_bytes(),
-        "backprop.ipynb": NOTEBOOK.read_bytes(),
+def student_files(assignment, paths, config=None):
+    """The generic files of ``student_files/`` filled in for this assignment."""
+    read = lambda name: (STUDENT_FILES / name).read_text(encoding="utf-8")  # noqa: E731
+    words = {"TITLE": assignment.title, "FILENAME": paths.filename, "STEM": paths.stem}
+    readme = substitute(read("README.md"), words | {"POINTS_TABLE": points_table(paths, config)})
+    check = fill(read("check.py"), "QUESTIONS", list(assignment.questions))
+    check = fill(check, "FILENAME", paths.filename)
+    submit = fill(read("submit.py"), "CONTRACT", contract(paths.template))
+    submit = fill(submit, "FILENAME", paths.filename)
+    return {
         "README.md": readme.encode(),
         "check.py": check.encode(),
         "submit.py": submit.encode(),
-        "Makefile": (STUDENT_FILES / "Makefile").read_bytes(),
+        "Makefile": substitute(read("Makefile"), words).encode(),
         "requirements.txt": (STUDENT_FILES / "requirements.txt").read_bytes(),
     }
-    members.update(files_under(PUBLIC_TESTS, "tests/", {".py"}))
+
+
+def student_members(assignment, paths, config=None):
+    members = {
+        paths.filename: paths.template.read_bytes(),
+        f"{paths.stem}.ipynb": notebook_bytes(paths),
+    }
+    members.update(student_files(assignment, paths, config))
+    if paths.tests.is_dir():
+        members.update(files_under(paths.tests, "tests/", {".py"}))
     return members
 
 
 # --- autograder.zip ---
 
 
-def config_toml(config_path=None):
-    """The course's effective settings (``config.load``) as the zip's ``config.toml``."""
-    sys.path.insert(0, str(ROOT))
-    from autograder.engine import config as config_module
-
+def config_toml(paths, config_path=None):
+    """The course's effective settings (``config.load``) as the zip's ``config.toml``, for
+    this assignment."""
     config = config_module.load(config_path)
     gradescope = {"visibility": "after_published", "public_visibility": "visible"}
     if config_path:
@@ -154,7 +175,7 @@ def config_toml(config_path=None):
     limits = config.limits
     lines = [
         "# The grader's settings for Gradescope, from `make dist`. Private: holds the secret.",
-        f"assignment = {json.dumps(config.assignment)}",
+        f"assignment = {json.dumps(paths.name)}",
         f"secret = {json.dumps(config.secret)}",
         f"submission_timeout = {config.submission_timeout!r}",
         f"timeout_scale = {config.timeout_scale!r}",
@@ -173,14 +194,20 @@ def config_toml(config_path=None):
     return "\n".join(lines) + "\n"
 
 
-def autograder_members(config=None):
+def autograder_members(assignment, paths, config=None):
     members = {}
     for name in ("setup.sh", "run_autograder", "requirements.txt"):
         members[name] = (GRADESCOPE / name).read_bytes()
-    members.update(files_under(ROOT / "autograder", "autograder/", {".py"}))
-    members["autograder/config.toml"] = config_toml(config).encode()
-    for name in GRADER_EXTRA:
-        members[name] = (ROOT / name).read_bytes()
+    for part in ENGINE_PARTS + (paths.name,):
+        source = ROOT / "autograder" / part
+        if source.is_dir():
+            members.update(files_under(source, f"autograder/{part}/", {".py"}))
+        else:
+            members[f"autograder/{part}"] = source.read_bytes()
+    members["autograder/config.toml"] = config_toml(paths, config).encode()
+    for path in (paths.solution, paths.public_cases):
+        if path.is_file():
+            members[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     return members
 
 
@@ -210,40 +237,65 @@ def normalise(nb):
     return nb
 
 
-def executed_html(student=REFERENCE):
+def executed_html(paths):
     from nbconvert import HTMLExporter
 
     from tools import run_notebook
 
-    with tempfile.TemporaryDirectory(prefix="bp-dist-") as workdir:
-        nb = run_notebook.execute(student, workdir, timeout=300)
+    with tempfile.TemporaryDirectory(prefix="dist-") as workdir:
+        nb = run_notebook.execute(paths, paths.solution, workdir, timeout=300)
     html, _ = HTMLExporter().from_notebook_node(normalise(nb))
     return html
 
 
-def solutions_members():
+def solutions_members(assignment, paths, config=None):
     return {
-        "backprop.py": REFERENCE.read_bytes(),
-        "backprop.html": executed_html().encode(),
+        paths.filename: paths.solution.read_bytes(),
+        f"{paths.stem}.html": executed_html(paths).encode(),
     }
 
 
 BUILDERS = {
-    "student": lambda config: student_members(config),
-    "autograder": lambda config: autograder_members(config),
-    "solutions": lambda config: solutions_members(),
+    "student": student_members,
+    "autograder": autograder_members,
+    "solutions": solutions_members,
 }
 
 
-def build(out, config=None, only=tuple(BUILDERS)):
-    """Write ``<name>.zip`` under ``out`` for each name of ``only``; returns their paths."""
-    out = Path(out)
+def resolve(name=None, config=None):
+    """``(ASSIGNMENT, Paths)`` of the assignment to build: ``name``, else the one ``config``
+    names, else the course's default. A config that names another assignment is refused."""
+    named = config_module.load(config).assignment.removeprefix("autograder.") if config else None
+    if config:
+        with open(config, "rb") as handle:
+            explicit = "assignment" in config_module.tomllib.load(handle)
+        named = named if explicit else None
+    if name and named and named != name:
+        raise DistError(
+            f"{config} names the assignment {named!r}, not {name!r}: use that config's own "
+            f"assignment, or a config for {name!r}"
+        )
+    try:
+        assignment = load(name or named or assignments.default_name())
+    except UnknownAssignment as error:
+        raise DistError(str(error)) from None
+    paths = Paths(assignment.name, assignment.filename)
+    for path in (paths.solution, paths.template, paths.handout):
+        if not path.is_file():
+            raise DistError(f"{path.relative_to(ROOT)} is missing")
+    return assignment, paths
+
+
+def build(out, config=None, only=tuple(BUILDERS), name=None):
+    """Write ``<out>/<name>/<kind>.zip`` for each kind of ``only``; returns their paths."""
+    assignment, paths = resolve(name, config)
+    out = Path(out) / paths.name
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in only:
-        target = out / f"{name}.zip"
+    for kind in only:
+        target = out / f"{kind}.zip"
         partial_path = target.with_suffix(".zip.part")
-        partial_path.write_bytes(zip_bytes(BUILDERS[name](config)))
+        partial_path.write_bytes(zip_bytes(BUILDERS[kind](assignment, paths, config)))
         shutil.move(partial_path, target)
         written.append(target)
     return written
@@ -251,13 +303,21 @@ def build(out, config=None, only=tuple(BUILDERS)):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "build" / "dist"))
+    parser.add_argument(
+        "--out", default=str(ROOT / "build" / "dist"), help="zips go to OUT/<name>/"
+    )
+    assignments.add_argument(parser)
     parser.add_argument("--config", help="the course's config (secret, limits); default: demo")
     parser.add_argument(
         "--only", nargs="+", choices=list(BUILDERS), default=list(BUILDERS), help="build these"
     )
     args = parser.parse_args(argv)
-    for path in build(args.out, args.config or None, args.only):
+    try:
+        written = build(args.out, args.config or None, args.only, args.assignment)
+    except (DistError, HandoutError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
         with zipfile.ZipFile(path) as archive:
             count = len(archive.infolist())
         print(f"{path} ({count} files, {path.stat().st_size} bytes)")

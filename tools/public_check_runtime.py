@@ -1,20 +1,19 @@
 """What a public check does with one case: call, compare, explain in one line.
 
 Everything below the ``INLINE`` marker is copied verbatim into every generated test file in
-``assignment/tests/`` (otter treats every ``.py`` file there as a test file, so a shared helper
-module cannot live beside them). Above the marker: imports, so that this module can also be
-imported, e.g. by a grader: ``check_case(case, env)`` with a case as embedded by
-``tools.make_public_checks`` (a case of ``assignment/public_cases.py`` plus ``expected``,
-``rtol``, ``atol`` and, for ``classifies_xor``, ``xor_x``/``xor_y``) and ``env`` a mapping of
-contract names to the functions under test.
+``assignment/<name>/tests/`` (otter treats every ``.py`` file there as a test file, so a shared
+helper module cannot live beside them). Above the marker: imports, so that this module can also
+be imported: ``check_case(case, env, functions, filename)`` with a case as embedded by
+``tools.make_public_checks`` (a case of ``public_cases.py`` plus ``expected``, ``rtol``,
+``atol`` and, for ``classifies_xor``, ``xor_x``/``xor_y``), ``env`` a mapping of contract names
+to the functions under test, ``functions`` the public cases' small functions (``{"f": name}``)
+and ``filename`` the student's file, for messages.
 """
 
 import time
 import warnings
 
 import numpy as np
-
-from assignment.public_cases import resolve
 
 # --- INLINE: copied into every test file from here on ---
 
@@ -100,6 +99,11 @@ def _compare(expected, got, where, case):
             array, want, rtol=case["rtol"], atol=case["atol"], equal_nan=False
         ):
             _fail(case, where, f"expected {_show(want)}, got {_show(array)}")
+    elif isinstance(expected, bool):
+        if not isinstance(got, (bool, np.bool_)):
+            _fail(case, where, f"expected {expected} (a bool), got {_kind(got)}")
+        if bool(got) != expected:
+            _fail(case, where, f"expected {expected}, got {bool(got)}")
     else:  # a number
         if got is None or isinstance(got, (str, bytes)) or np.ndim(got) != 0:
             _fail(case, where, f"expected a single number {expected:.10g}, got {_kind(got)}")
@@ -131,14 +135,32 @@ def _modified(before, after):
     return None
 
 
-def check_case(case, **env):
-    """Run one case against the contract functions given as keywords; one-line failures."""
+def resolve(value, env, functions):
+    """A case argument (plain data, see ``public_cases.py``) as a Python value: ``env`` maps
+    contract names to the functions under test, ``functions`` the small functions by name."""
+    if isinstance(value, dict):
+        if "array" in value:
+            return np.array(value["array"], dtype=np.float64)
+        if "fn" in value:
+            return env[value["fn"]]
+        if "rng" in value:
+            return np.random.default_rng(value["rng"])
+        if "f" in value:
+            return functions[value["f"]]
+        raise ValueError(f"unknown argument marker: {sorted(value)}")
+    if isinstance(value, list):
+        return [resolve(item, env, functions) for item in value]
+    return value
+
+
+def check_case(case, env, functions, filename):
+    """Run one case against the contract functions of ``env``; one-line failures."""
     name = case["function"]
     missing = [key for key, value in env.items() if value is None]
     if missing:
-        raise CheckFailed(f"{', '.join(missing)} is not defined in backprop.py")
+        raise CheckFailed(f"{', '.join(missing)} is not defined in {filename}")
     function = env[name]
-    args = [resolve(value, env) for value in case["args"].values()]
+    args = [resolve(value, env, functions) for value in case["args"].values()]
     before = [_copies(value) for value in args]
     call = f"{name}({', '.join(case['args'])})"
     said = "" if case["description"].startswith(f"{name}(") else f"{call} "

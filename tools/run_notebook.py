@@ -1,28 +1,30 @@
-"""Execute the handout notebook the way a student has it, with a given ``backprop.py``.
+"""Execute an assignment's handout notebook the way a student has it, with a given file.
 
-A folder with ``backprop.ipynb``, ``tests/`` and the chosen file as ``backprop.py``; the
+A folder with the notebook, ``tests/`` and the chosen file under the student's file name; the
 kernel is this interpreter (the project's venv), through a kernelspec written into that
 folder, so no user-wide Jupyter kernel is picked up by accident.
 
-Usage: ``python -m tools.run_notebook BACKPROP_PY OUT.html`` (``make demo`` runs it on the
-reference).
+Usage: ``python -m tools.run_notebook STUDENT_FILE OUT.html [--assignment NAME]`` (``make demo``
+runs it on each reference).
 """
 
+import argparse
 import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "assignment" / "backprop.ipynb"
-PUBLIC_TESTS = ROOT / "assignment" / "tests"
-KERNEL = "backprop-venv"
+from tools import assignments
+from tools.make_notebook import notebook
+
+KERNEL = "assignment-venv"
+CellError = CellExecutionError
 
 
 def kernel_manager(workdir):
@@ -30,23 +32,21 @@ def kernel_manager(workdir):
     spec = Path(workdir) / "kernels" / KERNEL
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel = {"argv": argv, "display_name": "backprop venv", "language": "python"}
+    kernel = {"argv": argv, "display_name": "assignment venv", "language": "python"}
     (spec / "kernel.json").write_text(json.dumps(kernel))
     specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
     return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
 
 
-def execute(student, workdir, timeout=120):
-    """Run the notebook beside ``student`` (copied as backprop.py) in ``workdir``.
-
-    Returns the executed notebook; raises nbclient's CellExecutionError if a cell fails.
-    """
+def execute(paths, student, workdir, timeout=120):
+    """Run the handout of ``paths`` beside ``student`` (copied under the student's file name)
+    in ``workdir``. Returns the executed notebook; raises ``CellError`` if a cell fails."""
     work = Path(workdir) / "handout"
     work.mkdir(parents=True)
-    shutil.copy(NOTEBOOK, work / "backprop.ipynb")
-    shutil.copytree(PUBLIC_TESTS, work / "tests")
-    shutil.copy(student, work / "backprop.py")
-    nb = nbformat.read(work / "backprop.ipynb", as_version=4)
+    nb = notebook(paths)
+    if paths.tests.is_dir():
+        shutil.copytree(paths.tests, work / "tests")
+    shutil.copy(student, work / paths.filename)
     client = NotebookClient(
         nb,
         km=kernel_manager(workdir),
@@ -58,20 +58,27 @@ def execute(student, workdir, timeout=120):
     return nb
 
 
-def main(argv=None):
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python -m tools.run_notebook BACKPROP_PY OUT.html", file=sys.stderr)
-        return 2
+def write_html(nb, out):
+    """The executed notebook as a self-contained HTML page at ``out``."""
     from nbconvert import HTMLExporter
 
-    with tempfile.TemporaryDirectory() as workdir:
-        nb = execute(args[0], workdir)
     html, _ = HTMLExporter().from_notebook_node(nb)
-    out = Path(args[1])
+    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
-    print(f"executed the handout notebook with {args[0]}: {out}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("student")
+    parser.add_argument("out")
+    assignments.add_argument(parser)
+    args = parser.parse_args(argv)
+    _, paths = assignments.chosen_or_exit(args.assignment)
+    with tempfile.TemporaryDirectory() as workdir:
+        nb = execute(paths, args.student, workdir)
+    write_html(nb, args.out)
+    print(f"executed the {paths.name} handout with {args.student}: {args.out}")
     return 0
 
 

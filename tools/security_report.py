@@ -1,6 +1,6 @@
-"""Grade the exploit corpus (tests/exploits/) at each isolation level; write the README table.
+"""Grade the exploit corpus (tests/exploits/) at each isolation level; table: docs/security.md.
 
-python -m tools.security_report            # every level available here, table into README.md
+python -m tools.security_report            # every level available here, table into the doc
 python -m tools.security_report --print    # print the table only
 
 ``run_corpus`` is shared with tests/test_security.py: it grades every exploit together with
@@ -30,15 +30,15 @@ from autograder.engine.submissions import collect
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLOITS = ROOT / "tests" / "exploits"
-REFERENCE = ROOT / "solutions" / "backprop.py"
-README = ROOT / "README.md"
+REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
+DOC = ROOT / "docs" / "security.md"  # the security table is written here, between its markers
 START, END = "<!-- security-table:start -->", "<!-- security-table:end -->"
 HONEST = ("reference", "honest_copy")
 SECRET = "harness-secret-0d6f1c2e"
 CANARY = "CANARY-4b1d9e"
 MARKER = "BPEXPLOIT"
 # Not run at the process level: there the worker reads and writes what the grader can, so
-# these would read the project or damage the developer's files (see README, Security).
+# these would read the project or damage the developer's files (see docs/security.md).
 PROCESS_SKIP = ("read_disk", "steal_secret", "fake_output", "write_outside", "socket_loopback")
 
 
@@ -327,20 +327,20 @@ def table(runs):
     return "\n".join(lines)
 
 
-def write_readme(text, readme=README):
-    content = readme.read_text()
+def write_table(text, doc=DOC):
+    content = doc.read_text()
     block = f"{START}\n{text}\n{END}"
     if START in content and END in content:
         content = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda m: block, content,
                          flags=re.S)  # fmt: skip
     else:
-        content = content.rstrip("\n") + f"\n\n## Security\n\n{block}\n"
-    readme.write_text(content)
+        content = content.rstrip("\n") + f"\n\n## Exploit corpus\n\n{block}\n"
+    doc.write_text(content)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--print", action="store_true", help="print, do not edit README.md")
+    parser.add_argument("--print", action="store_true", help="print, do not edit docs/security.md")
     args = parser.parse_args(argv)
     runs = []
     for level, (python, why) in levels_here().items():
@@ -363,8 +363,8 @@ def main(argv=None):
     if args.print:
         print(text)
     else:
-        write_readme(text)
-        print(f"wrote the table into {README}", file=sys.stderr)
+        write_table(text)
+        print(f"wrote the table into {DOC}", file=sys.stderr)
     return 0
 
 

@@ -5,7 +5,8 @@ Each block between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes one
 where ``<function>`` is the enclosing ``def`` and ``<title>`` the first ``slide "..."`` quoted in
 its docstring. Everything else (signatures, docstrings, constants, given helpers) is kept.
 
-Usage: ``python -m tools.strip SOURCE DEST`` (what ``make student`` runs).
+Usage: ``python -m tools.strip SOURCE DEST``, or ``python -m tools.strip --assignment NAME`` for
+``solutions/<name>/<file>`` -> ``student_template/<name>/<file>`` (what ``make student`` runs).
 """
 
 import re
@@ -91,8 +92,14 @@ def build(source, dest):
 
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--assignment"] and len(args) <= 2:
+        from tools import assignments
+
+        _, paths = assignments.chosen_or_exit(args[1] if len(args) == 2 else None)
+        paths.template.parent.mkdir(parents=True, exist_ok=True)
+        args = [paths.solution, paths.template]
     if len(args) != 2:
-        print("usage: python -m tools.strip SOURCE DEST", file=sys.stderr)
+        print("usage: python -m tools.strip SOURCE DEST | --assignment [NAME]", file=sys.stderr)
         return 2
     try:
         build(*args)

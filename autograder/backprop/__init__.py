@@ -3,11 +3,13 @@
 from ..engine.assignment import Assignment
 from .battery import FUNCTIONS, build
 from .figures import figures
-from .questions import HINTS
+from .questions import HINTS, TABLE
 
 ASSIGNMENT = Assignment(
     name="backprop",
     filename="backprop.py",
+    title="Backprop: train a multilayer perceptron with NumPy",
+    questions=tuple(row[0] for row in TABLE),
     build=build,
     functions=FUNCTIONS,
     hints=HINTS,

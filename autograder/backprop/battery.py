@@ -30,7 +30,7 @@ from .xor import train_xor_checks, training_curve, xor_step_judge
 def build(seed):
     """Every question with its checks, inputs drawn from ``default_rng(seed)``.
 
-    Each question starts with its public checks (the same cases as ``assignment/tests/``).
+    Each question starts with its public checks (the same cases as ``assignment/backprop/tests/``).
     """
     rng = np.random.default_rng(seed)
     makers = {

@@ -5,9 +5,10 @@ worker, the public cases, and the small constructors of checks.
 import numpy as np
 
 from ..engine.checks import Check, expect
+from ..engine.public import warning_means
 from ..engine.runner import Call
 from ..engine.wire import FnRef, RngRef
-from .reference import ROOT, load, ref
+from .reference import public, ref
 
 PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
 
@@ -55,8 +56,8 @@ CONTRACT = [
 ]
 
 
-# ``assignment/public_cases.py`` (plain data), loaded by path like the reference.
-PUBLIC = load(ROOT / "assignment" / "public_cases.py", "backprop_public_cases")
+# ``assignment/backprop/public_cases.py`` (plain data), loaded by path like the reference.
+PUBLIC = public
 # The public cases' small functions ({"f": name}) are served under their own names too.
 PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR_FUNCTIONS}
 
@@ -73,18 +74,6 @@ def check(name, fn, args, expected, kwargs=None, proxies=(), **options):
     if warning_key:
         judge = warning_means(warning_key, judge)
     return Check(name, Call(fn, tuple(args), kwargs or {}, tuple(proxies)), judge, timeout, weight)
-
-
-def warning_means(key, judge):
-    """A warning during the call is the mistake ``key`` (e.g. exp overflowing in σ)."""
-
-    def judge_with_key(outcome):
-        verdict = judge(outcome)
-        if verdict.mistake == "warning":
-            verdict.mistake = key
-        return verdict
-
-    return judge_with_key
 
 
 def live(value):

@@ -1,7 +1,7 @@
 """What is graded, for how many points, and what to tell a student about known mistakes.
 
 This table is the one place points are set; README.md shows it (``python -m autograder
-points`` prints it). Question ids match the public checks (``assignment/tests/<id>.py``).
+points`` prints it). Question ids match the public checks (``assignment/backprop/tests/<id>.py``).
 """
 
 # id, title, points, slide

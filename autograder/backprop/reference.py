@@ -1,22 +1,12 @@
 """The reference solution, loaded by path for the grader's trusted process only.
 
-``solutions/backprop.py`` is the only source of expected values. It is never copied into a
-worker's folder or sandbox.
+``solutions/backprop/backprop.py`` is the only source of expected values. It is never
+copied into a worker's folder or sandbox.
 """
 
-import importlib.util
-from pathlib import Path
+from ..engine.layout import Paths, public_cases, reference
 
-ROOT = Path(__file__).resolve().parents[2]
-PATH = ROOT / "solutions" / "backprop.py"
-
-
-def load(path, name):
-    """Import the project file at ``path`` as a module called ``name``."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = load(PATH, "backprop_reference")
+PATHS = Paths("backprop", "backprop.py")
+ROOT = PATHS.root
+ref = reference(PATHS.name, PATHS.filename)
+public = public_cases(PATHS.name, PATHS.filename)

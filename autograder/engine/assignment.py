@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 @dataclass
 class Assignment:
     """
-    name : shown in reports and used for file names
+    name : shown in reports and used for file names; also its folder in every top-level
+        folder (``solutions/<name>/``, ``assignment/<name>/``, ..., see ``layout.py``)
     filename : the one file a submission must contain, e.g. ``backprop.py``
+    title : the assignment's title, for the student bundle's README
+    questions : the question ids in handout order (public checks, tables)
     build : ``build(seed) -> list[Question]``, the checks for one submission
     functions : name -> trusted callable that a worker may ask for (helpers, named functions)
     hints : mistake key -> hint text shown in feedback
@@ -23,6 +26,8 @@ class Assignment:
 
     name: str
     filename: str
+    title: str
+    questions: tuple
     build: Callable
     functions: dict
     hints: dict

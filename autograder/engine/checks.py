@@ -273,3 +273,17 @@ def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
         except (TypeError, ValueError):
             continue
     return ""
+
+
+def value_check(name, fn, args, expected, kwargs=None, proxies=(), **options):
+    """A check of ``fn(*args, **kwargs)`` against the reference's ``expected`` value.
+
+    ``name`` says in words what is checked; ``proxies`` names the contract helpers the call
+    may use, served by the grader; ``timeout`` (s, default 2) and ``weight`` (default 1) are
+    the check's; every other option goes to ``expect`` (``mistakes``, ``rtol``, ...).
+    """
+    timeout = options.pop("timeout", 2.0)
+    weight = options.pop("weight", 1.0)
+    args = tuple(args)
+    judge = expect(expected, fn, sent=args, **options)
+    return Check(name, Call(fn, args, kwargs or {}, tuple(proxies)), judge, timeout, weight)

@@ -3,11 +3,13 @@
 from ..engine.assignment import Assignment
 from .battery import FUNCTIONS, build
 from .figures import figures
-from .questions import HINTS
+from .questions import HINTS, TABLE
 
 ASSIGNMENT = Assignment(
     name="perceptron",
     filename="perceptron.py",
+    title="The perceptron: a single unit, its learning rule, and where it stops",
+    questions=tuple(row[0] for row in TABLE),
     build=build,
     functions=FUNCTIONS,
     hints=HINTS,

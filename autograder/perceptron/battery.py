@@ -3,19 +3,22 @@
 Inputs come from ``np.random.default_rng(seed)`` (the seed derives from the submission id and
 the course secret), expected values from the reference only. Within a question, checks go
 from the smallest input to the largest, so the first failure shown is the smallest one.
-Composite functions run with their helpers answered by the reference (``proxies``), so a
-wrong ``predict`` or ``update`` costs only its own question.
+Each question opens with its public checks (the cases of ``assignment/perceptron/tests/``,
+weight 0). Composite functions run with their helpers answered by the reference
+(``proxies``), in the public checks too, so a wrong ``predict`` or ``update`` costs only its
+own question.
 """
 
 import numpy as np
 
 from ..engine.checks import Check, Question, expect
+from ..engine.public import PublicCases
 from ..engine.runner import Call
 from ..engine.wire import RngRef
 from . import cases, mutants
 from .figures import mistakes_of
 from .questions import TABLE
-from .reference import ref
+from .reference import public, ref
 
 # What the grader may compute for a worker (only the ones a call names are ever served).
 FUNCTIONS = {name: getattr(ref, name) for name in ("step", "predict", "update", "train")}
@@ -49,6 +52,22 @@ def lenient(judge, counts=False):
         return judge(outcome)
 
     return judge_plain
+
+
+# The public cases (``assignment/perceptron/public_cases.py``) as checks of weight 0, judged
+# like the hidden ones: the same helpers, and NumPy's bool and counts accepted.
+CASES = PublicCases(
+    module=public,
+    ref=ref,
+    functions=FUNCTIONS,
+    proxies={
+        "predict": ("step",),
+        "update": UPDATE_HELPERS,
+        "train": TRAIN_HELPERS,
+        "separable": SEPARABLE_HELPERS,
+    },
+    wrappers={"train": lambda judge: lenient(judge, counts=True), "separable": lenient},
+)
 
 
 def check(name, fn, args, expected, kwargs=None, proxies=(), data=None, **options):
@@ -267,7 +286,8 @@ def separable_checks(rng):
 
 
 def build(seed):
-    """Every question with its checks, inputs drawn from ``default_rng(seed)``."""
+    """Every question with its checks, inputs drawn from ``default_rng(seed)``, its public
+    checks first."""
     rng = np.random.default_rng(seed)
     makers = {
         "step": step_checks,
@@ -278,5 +298,6 @@ def build(seed):
         "separable": separable_checks,
     }
     return [
-        Question(qid, title, points, slide, makers[qid](rng)) for qid, title, points, slide in TABLE
+        Question(qid, title, points, slide, CASES.checks(qid) + makers[qid](rng))
+        for qid, title, points, slide in TABLE
     ]

@@ -4,19 +4,9 @@
 copied into a worker's folder or sandbox.
 """
 
-import importlib.util
-from pathlib import Path
+from ..engine.layout import Paths, public_cases, reference
 
-ROOT = Path(__file__).resolve().parents[2]
-PATH = ROOT / "solutions" / "perceptron" / "perceptron.py"
-
-
-def load(path, name):
-    """Import the project file at ``path`` as a module called ``name``."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = load(PATH, "perceptron_reference")
+PATHS = Paths("perceptron", "perceptron.py")
+ROOT = PATHS.root
+ref = reference(PATHS.name, PATHS.filename)
+public = public_cases(PATHS.name, PATHS.filename)

@@ -22,7 +22,7 @@ from autograder.backprop.questions import TABLE
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FILES = HERE / "files"
-REFERENCE = ROOT / "solutions" / "backprop.py"
+REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
 MARKERS = ("# BEGIN SOLUTION", "# END SOLUTION")
 ALL = tuple(qid for qid, *_ in TABLE)
 
