@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: help venv student notebook check demo test lint format bench clean grade readme dist \
-  public-checks new-assignment security
+  public-checks new-assignment security mutants
 
 # Which assignment a target works on: ASSIGNMENT=<name> (a folder of autograder/), by default
 # the course's default assignment (`assignment` in autograder/config.toml).
@@ -24,6 +24,7 @@ help:
 	@echo "make notebook      build the handout from assignment/<name>/<name>.md and run it"
 	@echo "make check         public checks on the reference (STUDENT=path/to/file.py to change)"
 	@echo "make bench         timings of the reference and of grading"
+	@echo "make mutants       mutation testing of the hidden battery: kill rate, survivors"
 	@echo "make security      grade the exploit corpus, write the security table (docs/)"
 	@echo "make readme        write the points tables into README.md"
 
@@ -111,6 +112,10 @@ dist: $(STAMP)
 # The README's points table, from the grader itself (a test fails when it is stale).
 readme: $(STAMP)
 	$(PY) -m tools.update_readme
+
+# Mutation testing of the hidden battery: kill rate, survivors (ASSIGNMENT=name, default: all).
+mutants: $(STAMP)
+	@for name in $(or $(ASSIGNMENT),$(ALL)); do $(PY) -m tools.mutation --assignment $$name || exit 1; done
 
 bench: $(STAMP)
 	$(PY) bench/reference_speed.py

@@ -30,7 +30,7 @@ POINTS = {qid: points for qid, _, points, _ in TABLE}
 EXAMPLE_SCORES = {
     "alice": 50.0,  # correct, written with loops
     "bob": 45.0,  # step with >, mse summed, update in place
-    "carol": 45.0,  # delta_hidden drops the last row; backprop.py nested in a folder
+    "carol": 46.0,  # delta_hidden drops the last row; backprop.py nested in a folder
     "dave": 46.0,  # zip: sgd without shuffling, BCE without clipping
     "erin": 38.0,  # backprop summed, weight_gradient summed, sgd shuffled once, no ½
     "frank": 0.0,  # syntax error

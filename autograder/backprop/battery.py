@@ -6,9 +6,7 @@ Within a question, checks go from the smallest input to the largest, so the firs
 shown is the smallest failing input. Expected values come from the reference only.
 """
 
-import numpy as np
-
-from ..engine.checks import Check, Question
+from ..engine.checks import Check, Question, question_rng
 from ..engine.runner import Call
 from .common import FUNCTIONS  # noqa: F401  (the assignment's helpers, see __init__.py)
 from .network import (
@@ -28,40 +26,41 @@ from .xor import train_xor_checks, training_curve, xor_step_judge
 
 
 def build(seed):
-    """Every question with its checks, inputs drawn from ``default_rng(seed)``.
+    """Every question with its checks, inputs drawn from ``question_rng(seed, id)``.
 
     Each question starts with its public checks (the same cases as ``assignment/backprop/tests/``).
     """
-    rng = np.random.default_rng(seed)
     makers = {
-        "step": lambda: activation_checks(rng, "step"),
-        "sigmoid": lambda: activation_checks(rng, "sigmoid"),
-        "tanh": lambda: activation_checks(rng, "tanh"),
-        "identity": lambda: activation_checks(rng, "identity"),
-        "mse": lambda: loss_checks(rng, "mse"),
-        "binary_cross_entropy": lambda: loss_checks(rng, "binary_cross_entropy"),
-        "categorical_cross_entropy": lambda: loss_checks(rng, "categorical_cross_entropy"),
-        "numerical_derivative": lambda: derivative_checks(rng),
-        "numerical_gradient": lambda: gradient_checks(rng),
-        "init_params": lambda: init_checks(rng),
-        "forward": lambda: forward_checks(rng, "forward"),
-        "predict": lambda: forward_checks(rng, "predict"),
-        "delta_output": lambda: delta_output_checks(rng),
-        "delta_hidden": lambda: delta_hidden_checks(rng),
-        "weight_gradient": lambda: weight_gradient_checks(rng),
-        "backprop": lambda: backprop_checks(rng),
-        "update": lambda: update_checks(rng),
-        "sgd": lambda: sgd_checks(rng) + [training_curve(rng)],
-        "xor_step_network": lambda: [
+        "step": lambda rng: activation_checks(rng, "step"),
+        "sigmoid": lambda rng: activation_checks(rng, "sigmoid"),
+        "tanh": lambda rng: activation_checks(rng, "tanh"),
+        "identity": lambda rng: activation_checks(rng, "identity"),
+        "mse": lambda rng: loss_checks(rng, "mse"),
+        "binary_cross_entropy": lambda rng: loss_checks(rng, "binary_cross_entropy"),
+        "categorical_cross_entropy": lambda rng: loss_checks(rng, "categorical_cross_entropy"),
+        "numerical_derivative": derivative_checks,
+        "numerical_gradient": gradient_checks,
+        "init_params": init_checks,
+        "forward": lambda rng: forward_checks(rng, "forward"),
+        "predict": lambda rng: forward_checks(rng, "predict"),
+        "delta_output": delta_output_checks,
+        "delta_hidden": delta_hidden_checks,
+        "weight_gradient": weight_gradient_checks,
+        "backprop": backprop_checks,
+        "update": update_checks,
+        "sgd": lambda rng: sgd_checks(rng) + [training_curve(rng)],
+        "xor_step_network": lambda rng: [
             Check(
                 "xor_step_network computes XOR with step activations",
                 Call("xor_step_network"),
                 xor_step_judge,
             )
         ],
-        "train_xor": lambda: train_xor_checks(rng),
+        "train_xor": train_xor_checks,
     }
     return [
-        Question(qid, title, points, slide, public_checks(qid) + makers[qid]())
+        Question(
+            qid, title, points, slide, public_checks(qid) + makers[qid](question_rng(seed, qid))
+        )
         for qid, title, points, slide in TABLE
     ]

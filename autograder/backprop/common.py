@@ -30,11 +30,28 @@ def sum_of_squares(theta):
     return float(np.sum(theta * theta))
 
 
+def coupled(theta):
+    """Σ_k sin(θ_k θ_(k+1)) + (Σ θ)²: its coordinates interact, so a gradient that leaves
+    θ_k shifted after its own two evaluations is wrong for the next ones."""
+    flat = np.asarray(theta, dtype=np.float64).ravel()
+    return float(np.sum(np.sin(flat * np.roll(flat, -1))) + np.sum(flat) ** 2)
+
+
+def xor_network_loss(theta):
+    """The training loss L = (1/N) Σ ½‖a − y‖² on XOR of a 2-2-1 sigmoid network whose 9
+    weights are ``theta`` (slide "Gradient": checking backprop numerically)."""
+    flat = np.asarray(theta, dtype=np.float64).ravel()
+    thetas = [flat[:6].reshape(3, 2), flat[6:9].reshape(3, 1)]
+    return 0.5 * ref.mse(ref.XOR_Y, ref.predict(thetas, ref.XOR_X))
+
+
 SCALAR_FUNCTIONS = {
     "sin_of_square": sin_of_square,
     "cubic": cubic,
     "sum_of_sines": sum_of_sines,
     "sum_of_squares": sum_of_squares,
+    "coupled": coupled,
+    "xor_network_loss": xor_network_loss,
 }
 
 CONTRACT = [

@@ -62,6 +62,13 @@ HINTS = {
     "(f(x + h) − f(x)) / h: it is far more accurate.",
     "wrong_denominator": "The central difference spans 2h: divide by 2h.",
     "ignores_h": "Use the step h the caller passes instead of a fixed value.",
+    "gradient_not_restored": 'Slide "Gradient": each partial derivative moves one θ_k and '
+    "only that one. Put θ_k back (work[k] = original) after its two evaluations: left at "
+    "θ_k − h, it shifts every later partial derivative. Functions whose coordinates do not "
+    "interact hide this; the loss of a network does not.",
+    "integer_copy": "θ holds integers here, and an integer copy cannot hold θ_k ± h (it is "
+    "truncated back to θ_k, so the gradient comes out 0): copy as floats, "
+    "np.array(theta, dtype=np.float64).",
     # network
     "init_shape": "θ^(l) has one row per input plus the bias row: shape (n_l + 1, n_{l+1}).",
     "init_draw_order": "Draw each layer with rng.normal(0.0, 1.0, size=(n_l + 1, n_{l+1})), "

@@ -113,7 +113,9 @@ def loss_check(name, y, y_hat, extra=""):
 
 def derivative_checks(rng):
     out = []
-    for fname, h in [("sin_of_square", None), ("cubic", None), ("sin_of_square", 1e-3)]:
+    # with h = 0.1 the central difference of a cubic is off by exactly h² = 0.01 (f''' = 6):
+    # a fixed h instead of the given one shows at every x
+    for fname, h in [("sin_of_square", None), ("cubic", None), ("cubic", 0.1)]:
         f, x = SCALAR_FUNCTIONS[fname], float(rng.uniform(-2.0, 2.0))
         step = 1e-5 if h is None else h
         expected = ref.numerical_derivative(f, x, step)
@@ -139,26 +141,53 @@ def derivative_checks(rng):
     return out
 
 
+def not_restored(f, theta, h):
+    """The central difference with θ_k left at θ_k − h after its two evaluations."""
+    work = np.array(theta, dtype=np.float64)
+    grad = np.zeros_like(work)
+    for k in np.ndindex(work.shape):
+        work[k] += h
+        f_plus = f(work)
+        work[k] -= 2.0 * h
+        grad[k] = (f_plus - f(work)) / (2.0 * h)
+    return grad
+
+
 def gradient_checks(rng):
+    """Separable functions, functions whose coordinates interact (the loss of a small
+    network among them), a given ``h``, and integer θ (perturbed in an integer copy, θ_k + h
+    is θ_k again)."""
     out = []
-    for fname, shape, h in [
-        ("sum_of_squares", (2, 3), None),
-        ("sum_of_sines", (4, 3), None),
-        ("sum_of_sines", (3, 2), 1e-3),
+    for fname, theta, h in [
+        ("sum_of_squares", rng.normal(size=(2, 3)), None),
+        ("sum_of_sines", rng.normal(size=(4, 3)), None),
+        ("sum_of_sines", rng.normal(size=(3, 2)), 0.1),
+        ("coupled", rng.normal(size=(2, 3)), None),
+        ("xor_network_loss", rng.normal(size=9), None),
+        ("coupled", rng.integers(-3, 4, size=(3, 2)), None),
     ]:
-        f, theta = SCALAR_FUNCTIONS[fname], rng.normal(size=shape)
+        f, shape = SCALAR_FUNCTIONS[fname], theta.shape
         step = 1e-5 if h is None else h
         expected = ref.numerical_gradient(f, theta, step)
-        forward = np.zeros_like(theta)
+        forward = np.zeros_like(expected)
         for k in np.ndindex(shape):
-            moved = theta.copy()
+            moved = np.array(theta, dtype=np.float64)
             moved[k] += step
             forward[k] = (f(moved) - f(theta)) / step
-        mistakes = {"forward_difference": forward, "wrong_denominator": 2 * expected}
+        mistakes = {
+            "forward_difference": forward,
+            "wrong_denominator": 2 * expected,
+            "gradient_not_restored": not_restored(f, theta, step),
+        }
+        if theta.dtype.kind == "i":
+            mistakes["integer_copy"] = np.zeros_like(expected)
         if h is not None:
             mistakes["ignores_h"] = ref.numerical_gradient(f, theta)
         kwargs = {} if h is None else {"h": h}
-        desc = f"numerical_gradient of {fname} at a {shape} array" + (f", h = {h:g}" if h else "")
+        kind = "an integer" if theta.dtype.kind == "i" else "a"
+        desc = f"numerical_gradient of {fname} at {kind} {shape} array" + (
+            f", h = {h:g}" if h else ""
+        )
         out.append(
             check(
                 desc,

@@ -7,6 +7,7 @@ which returns a ``Verdict``. ``expect`` makes the usual judge: validate what cam
 inputs were not modified, and on a failure name the known mistake it matches.
 """
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,6 +71,9 @@ ENGINE_HINTS = {
     "exception": "Your function raised an exception on this input: the message names the line "
     "of your file.",
     "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
+    "aliases_input": "Functions must be pure and return new arrays: an array you return must "
+    "not be an argument itself or a view of it (`np.array(x, copy=True)`, `x.copy()`), and two "
+    "arrays you return must not be one and the same (`[w] * 2` repeats one array).",
 }
 
 
@@ -249,11 +253,28 @@ def expect(
         if changed:
             message = f"`{fn}` modified its input ({', '.join(changed)}); return a new array"
             return Verdict(False, message, "modifies_input", extra)
+        shared = aliasing(outcome, fn)
+        if shared:
+            shared.data = extra
+            return shared
         if no_warnings and outcome.warnings:
             return Verdict(False, f"`{fn}` warned: {outcome.warnings[0]}", "warning", extra)
         return Verdict(True, data=extra)
 
     return judge
+
+
+def aliasing(outcome, fn):
+    """A failing verdict when a returned array shares memory with an argument or with
+    another returned array (the worker sees it; values reach the grader as copies)."""
+    if not outcome.aliases:
+        return None
+    where = outcome.aliases[0]
+    if where.split(" is ")[-1].startswith("argument"):
+        what = "an array that is its input itself (or a view of it)"
+    else:
+        what = "the same array twice"
+    return Verdict(False, f"`{fn}` returned {what}: {where}", "aliases_input")
 
 
 def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
@@ -287,3 +308,9 @@ def value_check(name, fn, args, expected, kwargs=None, proxies=(), **options):
     args = tuple(args)
     judge = expect(expected, fn, sent=args, **options)
     return Check(name, Call(fn, args, kwargs or {}, tuple(proxies)), judge, timeout, weight)
+
+
+def question_rng(seed, qid):
+    """The random inputs of one question: a stream of its own for each question id, so that
+    a check added to one question changes no other question's inputs."""
+    return np.random.default_rng([seed, zlib.crc32(qid.encode("utf-8"))])

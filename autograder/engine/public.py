@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import Check, Verdict, expect, failure_of, mismatch, modified_inputs
+from .checks import Check, Verdict, aliasing, expect, failure_of, mismatch, modified_inputs
 from .runner import Call
 from .wire import FnRef, RngRef
 
@@ -53,7 +53,7 @@ def shape_judge(expected, fn, sent):
         if changed:
             message = f"`{fn}` modified its input ({', '.join(changed)}); return a new array"
             return Verdict(False, message, "modifies_input")
-        return Verdict(True)
+        return aliasing(outcome, fn) or Verdict(True)
 
     return judge
 

@@ -15,7 +15,8 @@ ready           ``functions``: list of str (what the module defines; informative
 import_error    ``error``: the error (see ``error_fields``)
 helper          ``id``, ``fn``: str (a helper of this call), ``args``, ``kwargs``
 result          ``id``, ``seconds``: finite float >= 0, ``warnings``: list of <= 5 str,
-                ``peak_kb``: int >= 0, ``value``, ``args_after``, ``kwargs_after``
+                ``peak_kb``: int >= 0, ``aliases``: list of <= 8 str, ``value``,
+                ``args_after``, ``kwargs_after``
 error           ``id``, ``error``
 missing         ``id``
 ==============  ==========================================================================
@@ -29,13 +30,23 @@ from .wire import ProtocolError
 MAX_TEXT = 800  # characters kept of any text the worker sends
 MAX_NAME = 100
 MAX_WARNINGS = 5
+MAX_ALIASES = 8
 MAX_FUNCTIONS = 1000
 
 FIELDS = {
     "ready": {"functions"},
     "import_error": {"error"},
     "helper": {"id", "fn", "args", "kwargs"},
-    "result": {"id", "seconds", "warnings", "peak_kb", "value", "args_after", "kwargs_after"},
+    "result": {
+        "id",
+        "seconds",
+        "warnings",
+        "peak_kb",
+        "aliases",
+        "value",
+        "args_after",
+        "kwargs_after",
+    },
     "error": {"id", "error"},
     "missing": {"id"},
 }
@@ -72,6 +83,7 @@ def parse(header, call_id=None):
         out["seconds"] = _seconds(header["seconds"])
         out["warnings"] = _names(header["warnings"], MAX_WARNINGS, MAX_TEXT // 4)
         out["peak_kb"] = _count(header["peak_kb"])
+        out["aliases"] = _names(header["aliases"], MAX_ALIASES)
     return Reply(op, out)
 
 

@@ -57,6 +57,7 @@ class Outcome:
     kwargs_after: Any = None
     error: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    aliases: list = field(default_factory=list)  # e.g. "result[0] is argument 1"
     seconds: float = 0.0
     detail: str = ""
 
@@ -296,6 +297,7 @@ class WorkerSession:
                     args_after=decode(fields["args_after"]),
                     kwargs_after=decode(fields["kwargs_after"]),
                     warnings=fields["warnings"],
+                    aliases=fields["aliases"],
                     seconds=fields["seconds"],
                 )
             if reply.op == "error":

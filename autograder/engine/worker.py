@@ -115,6 +115,40 @@ def describe_error(error, path):
     }
 
 
+MAX_ALIAS_ARRAYS = 64  # arrays looked at on each side
+MAX_ALIASES = 8
+
+
+def _arrays(value, path, out, depth=0):
+    """``(path, array)`` of the arrays inside ``value`` (lists, tuples), at most 64."""
+    if len(out) >= MAX_ALIAS_ARRAYS or depth > 8:
+        return
+    if isinstance(value, np.ndarray):
+        if value.size:
+            out.append((path, value))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value[:MAX_ALIAS_ARRAYS]):
+            _arrays(item, f"{path}[{index}]", out, depth + 1)
+
+
+def aliases(value, args, kwargs):
+    """Where the returned arrays share memory with an argument or with each other, e.g.
+    ``["result[1][0] is argument 0"]``: a pure function returns new arrays. Only this
+    process can see it (values cross to the grader as copies)."""
+    inputs, outputs = [], []
+    for index, arg in enumerate(args):
+        _arrays(arg, f"argument {index}", inputs)
+    for name, arg in kwargs.items():
+        _arrays(arg, f"argument {name}", inputs)
+    _arrays(value, "result", outputs)
+    found = []
+    for position, (path, array) in enumerate(outputs):
+        for other, known in inputs + outputs[position + 1 :]:
+            if len(found) < MAX_ALIASES and np.may_share_memory(array, known):
+                found.append(f"{path} is {other}")
+    return found
+
+
 def run_call(module, channel, header, buffers):
     name = header.get("fn")
     channel.call_id = header.get("id")
@@ -158,6 +192,7 @@ def run_call(module, channel, header, buffers):
             "seconds": seconds,
             "warnings": seen,
             "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "aliases": aliases(value, args, kwargs),
         },
         {"value": value, "args_after": args, "kwargs_after": kwargs},
     )

@@ -11,7 +11,7 @@ own question.
 
 import numpy as np
 
-from ..engine.checks import Check, Question, expect
+from ..engine.checks import Check, Question, expect, question_rng
 from ..engine.public import PublicCases
 from ..engine.runner import Call
 from ..engine.wire import RngRef
@@ -286,9 +286,8 @@ def separable_checks(rng):
 
 
 def build(seed):
-    """Every question with its checks, inputs drawn from ``default_rng(seed)``, its public
-    checks first."""
-    rng = np.random.default_rng(seed)
+    """Every question with its checks, inputs drawn from ``question_rng(seed, id)``, its
+    public checks first."""
     makers = {
         "step": step_checks,
         "predict": predict_checks,
@@ -298,6 +297,8 @@ def build(seed):
         "separable": separable_checks,
     }
     return [
-        Question(qid, title, points, slide, CASES.checks(qid) + makers[qid](rng))
+        Question(
+            qid, title, points, slide, CASES.checks(qid) + makers[qid](question_rng(seed, qid))
+        )
         for qid, title, points, slide in TABLE
     ]
