@@ -29,9 +29,9 @@ POINTS = {qid: points for qid, _, points, _ in TABLE}
 # Exact scores of examples/backprop/submissions with the demo secret (what `make demo` shows).
 EXAMPLE_SCORES = {
     "alice": 50.0,  # correct, written with loops
-    "bob": 45.0,  # step with >, mse summed, update in place
+    "bob": 46.0,  # step with >, mse summed, update in place
     "carol": 46.0,  # delta_hidden drops the last row; backprop.py nested in a folder
-    "dave": 46.0,  # zip: sgd without shuffling, BCE without clipping
+    "dave": 46.1667,  # zip: sgd without shuffling, BCE without clipping
     "erin": 38.0,  # backprop summed, weight_gradient summed, sgd shuffled once, no ½
     "frank": 0.0,  # syntax error
     "grace": 0.0,  # the untouched template

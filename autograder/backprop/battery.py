@@ -58,9 +58,26 @@ def build(seed):
         ],
         "train_xor": train_xor_checks,
     }
-    return [
-        Question(
-            qid, title, points, slide, public_checks(qid) + makers[qid](question_rng(seed, qid))
-        )
-        for qid, title, points, slide in TABLE
-    ]
+    questions = []
+    for qid, title, points, slide in TABLE:
+        checks = public_checks(qid) + makers[qid](question_rng(seed, qid))
+        questions.append(Question(qid, title, points, slide, checks, USES.get(qid, ())))
+    return questions
+
+
+# The steps a question runs with the student's own code end to end (its root causes).
+USES = {
+    "train_xor": (
+        "sigmoid",
+        "mse",
+        "init_params",
+        "forward",
+        "predict",
+        "delta_output",
+        "delta_hidden",
+        "weight_gradient",
+        "backprop",
+        "update",
+        "sgd",
+    ),
+}

@@ -24,6 +24,17 @@ def forward_bias_last(thetas, X, g):
     return zs, acts
 
 
+def forward_bias_dropped(thetas, X, g):
+    """Forward without the constant input: ``z = a @ θ[1:]`` (the bias row never used)."""
+    a, zs, acts = X, [], [X]
+    for theta in thetas:
+        z = a @ theta[1:]
+        a = g(z)
+        zs.append(z)
+        acts.append(a)
+    return zs, acts
+
+
 def forward_no_output_activation(thetas, X, g):
     zs, acts = ref.forward(thetas, X, g)
     return zs, acts[:-1] + [zs[-1]]
@@ -48,6 +59,23 @@ def backprop_next_activation(thetas, X, y, g, g_prime):
         grads[layer] = ref.weight_gradient(delta, acts[layer + 1])
         if layer > 0:
             delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)
+    return grads
+
+
+def backprop_z_of_next_layer(thetas, X, y, g, g_prime):
+    """backprop giving ``delta_hidden`` the pre-activation ``zs[l]`` of the layer after the
+    hidden one instead of its own ``zs[l − 1]``; None where the shapes do not allow it."""
+    zs, acts = ref.forward(thetas, X, g)
+    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
+    grads = [None] * len(thetas)
+    with np.errstate(all="ignore"):
+        for layer in range(len(thetas) - 1, -1, -1):
+            grads[layer] = ref.weight_gradient(delta, acts[layer])
+            if layer > 0:
+                try:
+                    delta = ref.delta_hidden(delta, thetas[layer], zs[layer], g_prime)
+                except ValueError:  # shapes that do not broadcast: the mistake crashes there
+                    return None
     return grads
 
 

@@ -37,6 +37,10 @@ def init_checks(rng):
         mistakes["init_draw_order"] = [
             draw.normal(size=(b, a + 1)).T for a, b in zip(sizes[:-1], sizes[1:])
         ]
+        transposed = [(b, a + 1) for a, b in zip(sizes[:-1], sizes[1:])]
+        mistakes["init_transposed"] = lambda got, shapes=transposed: (
+            [np.shape(w) for w in got] == shapes
+        )
         out.append(
             check(
                 f"init_params({sizes}, rng)",
@@ -46,7 +50,39 @@ def init_checks(rng):
                 mistakes=mistakes,
             )
         )
+    # the same rng seed twice: the same weights (all randomness from the rng it is given)
+    sizes, seed, seen = [2, 4, 1], int(rng.integers(2**31)), {}
+    for attempt in ("once", "again"):
+        made = check(
+            f"init_params({sizes}, default_rng({seed})) {attempt}: the same weights",
+            "init_params",
+            (sizes, RngRef(seed)),
+            ref.init_params(sizes, np.random.default_rng(seed)),
+        )
+        made.judge = same_twice(made.judge, seen, attempt == "again")
+        out.append(made)
     return out
+
+
+def same_twice(judge, seen, second):
+    """``judge``, and for the second of two identical calls: the same value as the first, else
+    the mistake ``not_from_rng`` (randomness that does not come from the rng passed in)."""
+
+    def judge_twice(outcome):
+        verdict = judge(outcome)
+        if outcome.kind != "ok":
+            return verdict
+        if not second:
+            seen["first"] = outcome.value
+        elif "first" in seen and mismatch(seen["first"], outcome.value, rtol=0.0, atol=0.0):
+            return Verdict(
+                False,
+                "the same call with an rng of the same seed gave other weights the second time",
+                "not_from_rng",
+            )
+        return verdict
+
+    return judge_twice
 
 
 def forward_checks(rng, fn):
@@ -61,6 +97,7 @@ def forward_checks(rng, fn):
             def mistakes(thetas=thetas, X=X, g=g):
                 return {
                     "bias_last": mutants.forward_bias_last(thetas, X, g),
+                    "bias_dropped": mutants.forward_bias_dropped(thetas, X, g),
                     "no_output_activation": mutants.forward_no_output_activation(thetas, X, g),
                     "activation_on_input": mutants.forward_activation_on_input(thetas, X, g),
                 }
@@ -171,6 +208,7 @@ def backprop_checks(rng):
                     "backprop_wrong_activation": mutants.backprop_next_activation(
                         thetas, X, y, g, gp
                     ),
+                    "backprop_z_index": mutants.backprop_z_of_next_layer(thetas, X, y, g, gp),
                 },
             )
         )

@@ -12,7 +12,7 @@ from ..engine.public import PublicCases
 from .common import FUNCTIONS, PUBLIC
 from .network import BACKPROP_HELPERS, SGD_HELPERS, losses_as_list
 from .reference import ref
-from .xor import thetas_problem
+from .xor import problem_mistake, thetas_problem
 
 
 def classifies_xor_judge(case, fn):
@@ -26,7 +26,7 @@ def classifies_xor_judge(case, fn):
             return failed
         problem = thetas_problem(outcome.value)
         if problem:
-            return Verdict(False, problem, mistake)
+            return Verdict(False, problem, problem_mistake(problem, mistake))
         out = ref.predict(outcome.value, ref.XOR_X, getattr(ref, activation))
         if not np.array_equal(out > 0.5, ref.XOR_Y == 1):
             return Verdict(

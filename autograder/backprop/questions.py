@@ -41,6 +41,12 @@ HINTS = {
     # activations
     "step_strict": "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 is 1, so "
     "compare with `>=`, not `>`.",
+    "saturation_overflow": "For large |z| (beyond about 710), e^z overflows to inf, and "
+    "inf/inf is nan: use np.tanh, or a form that only takes exp of −|z|. The activations and "
+    "their derivatives must stay finite for every z.",
+    "single_instance": "Right for batches, wrong for a single instance (N = 1): something "
+    "dropped the batch axis (np.squeeze, .ravel(), .flatten() or indexing with [0]), so "
+    "shape[0] is no longer N. Keep y and ŷ as (N, C) arrays and divide by N = y.shape[0].",
     "sigmoid_overflow": "exp(−z) overflows for large negative z. Use exp(−|z|): "
     "σ(z) = 1/(1 + e^(−z)) for z ≥ 0 and e^z/(1 + e^z) for z < 0.",
     "prime_on_activation": "g' takes the pre-activation z (the slides' r, s), not the "
@@ -62,6 +68,9 @@ HINTS = {
     "(f(x + h) − f(x)) / h: it is far more accurate.",
     "wrong_denominator": "The central difference spans 2h: divide by 2h.",
     "ignores_h": "Use the step h the caller passes instead of a fixed value.",
+    "perturbs_all": 'Slide "Gradient": the partial derivative ∂f/∂θ_k moves θ_k alone '
+    "(θ + h e_k, with e_k the k-th unit vector). Moving every entry at once gives one "
+    "directional derivative, the same number in every entry.",
     "gradient_not_restored": 'Slide "Gradient": each partial derivative moves one θ_k and '
     "only that one. Put θ_k back (work[k] = original) after its two evaluations: left at "
     "θ_k − h, it shifts every later partial derivative. Functions whose coordinates do not "
@@ -70,7 +79,22 @@ HINTS = {
     "truncated back to θ_k, so the gradient comes out 0): copy as floats, "
     "np.array(theta, dtype=np.float64).",
     # network
+    "backprop_z_index": 'Slide "Backpropagation: error of hidden layer": δ^(l) = '
+    "(δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)) takes the hidden layer's own pre-activation. In the loop, "
+    "the layer l hidden units' z is zs[l − 1] (zs[0] belongs to the first hidden layer), not "
+    "zs[l].",
+    "weights_not_float": "Weights are float64 arrays: write 1.0 rather than 1, or "
+    "np.array([...], dtype=np.float64). An array of integers is a different type, whatever "
+    "its thresholds.",
     "init_shape": "θ^(l) has one row per input plus the bias row: shape (n_l + 1, n_{l+1}).",
+    "init_transposed": "Your matrices are transposed: θ^(l) maps layer l (plus the bias) to "
+    "layer l + 1, so it has n_l + 1 rows and n_{l+1} columns, shape (n_l + 1, n_{l+1}), and "
+    "a batch goes through as [1, a] @ θ.",
+    "not_from_rng": "All randomness must come from the rng you are given (rng.normal(...)): "
+    "np.random.* functions, np.random.seed or a new default_rng() make the weights differ "
+    "from call to call and from the reference's.",
+    "bias_dropped": 'Slide "Multilayer perceptron: Forward pass": every layer adds the constant '
+    "input a_0 = 1, so z = [1, a] @ θ with row 0 of θ the biases; a @ θ[1:] drops the biases.",
     "init_draw_order": "Draw each layer with rng.normal(0.0, 1.0, size=(n_l + 1, n_{l+1})), "
     "in layer order, from the rng you are given.",
     "bias_last": "Row 0 of θ holds the bias weights θ_0j: the constant input a_0 = 1 goes in "

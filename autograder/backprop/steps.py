@@ -39,6 +39,20 @@ def activation_checks(rng, name):
                 mistakes={"step_strict": np.zeros((2, 3))},
             ),
         )
+    saturated = np.array([[-1000.0, -710.5, 0.0, 710.5, 1000.0]])
+    if name != "sigmoid":  # e^710 overflows: an activation built from exp gives inf/inf = nan
+        for fn in [name] + ([prime] if prime else []):
+            out.append(
+                check(
+                    f"{fn} on saturated inputs ±710.5, ±1000 (finite, no overflow warning)",
+                    fn,
+                    (saturated,),
+                    ref_call(fn, (saturated,)),
+                    no_warnings=True,
+                    warning_key="saturation_overflow",
+                    mistakes={"saturation_overflow": lambda got: not np.all(np.isfinite(got))},
+                )
+            )
     if name == "sigmoid":
         big = np.array([[-1000.0, -60.0, 0.0, 60.0, 1000.0]])
         for fn in ("sigmoid", "sigmoid_prime"):
@@ -63,8 +77,13 @@ def activation_checks(rng, name):
 
 
 def loss_checks(rng, name):
+    """Batches of several instances, predictions of exactly 0 and 1, then a single instance
+    (N = 1): a loss wrong only there lost the batch axis (``np.squeeze``, ``.ravel()``)."""
     out = []
-    for n, c in [(3, 1), (6, 3)] if name != "binary_cross_entropy" else [(3, 1), (7, 1)]:
+    sizes = [(3, 1), (6, 3)] if name != "binary_cross_entropy" else [(3, 1), (7, 1)]
+    sizes += [(1, 1), (1, 3)] if name != "binary_cross_entropy" else [(1, 1)]
+    passed = {}  # the judges of the batches record here; the N = 1 ones read it
+    for n, c in sizes:
         if name == "mse":
             y, y_hat = rng.normal(size=(n, c)), rng.normal(size=(n, c))
         elif name == "binary_cross_entropy":
@@ -74,7 +93,7 @@ def loss_checks(rng, name):
             c = max(c, 3)
             y = np.eye(c)[rng.integers(0, c, size=n)]
             y_hat = rng.dirichlet(np.ones(c), size=n)
-        out.append(loss_check(name, y, y_hat))
+        out.append(loss_check(name, y, y_hat, passed=passed))
     if name != "mse":  # predictions of exactly 0 and 1: clipping keeps the loss finite
         if name == "binary_cross_entropy":
             y, y_hat = (
@@ -83,11 +102,11 @@ def loss_checks(rng, name):
             )
         else:
             y, y_hat = np.eye(3), np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-        out.append(loss_check(name, y, y_hat, "with predictions of exactly 0 and 1"))
+        out.insert(2, loss_check(name, y, y_hat, "with predictions of exactly 0 and 1"))
     return out
 
 
-def loss_check(name, y, y_hat, extra=""):
+def loss_check(name, y, y_hat, extra="", passed=None):
     expected = getattr(ref, name)(y, y_hat)
     n, c = y.shape
     raw = ((y - y_hat) ** 2).sum()
@@ -104,8 +123,26 @@ def loss_check(name, y, y_hat, extra=""):
         mistakes["no_clipping"] = lambda got: not np.isfinite(got)
         if c == 1 and n > 1:
             mistakes.pop("mean_over_outputs", None)
+    if n == 1 and passed is not None:
+        # right on every batch, wrong on one instance: the evidence of a lost batch axis
+        evidence = {"single_instance": lambda got: bool(passed) and all(passed.values())}
+        mistakes = evidence | mistakes
     desc = f"{name} with N={n}, C={c}" + (f" {extra}" if extra else "")
-    return check(desc, name, (y, y_hat), expected, mistakes=mistakes)
+    made = check(desc, name, (y, y_hat), expected, mistakes=mistakes)
+    if n > 1 and passed is not None:
+        made.judge = recording(made.judge, passed, desc)
+    return made
+
+
+def recording(judge, passed, key):
+    """``judge`` that also notes in ``passed`` whether its check passed."""
+
+    def judge_and_note(outcome):
+        verdict = judge(outcome)
+        passed[key] = verdict.passed
+        return verdict
+
+    return judge_and_note
 
 
 # --- numerical derivatives ---
@@ -174,13 +211,19 @@ def gradient_checks(rng):
             moved = np.array(theta, dtype=np.float64)
             moved[k] += step
             forward[k] = (f(moved) - f(theta)) / step
+        ones = np.ones(shape)
+        along_all = (f(theta + step * ones) - f(theta - step * ones)) / (2 * step)
         mistakes = {
             "forward_difference": forward,
             "wrong_denominator": 2 * expected,
             "gradient_not_restored": not_restored(f, theta, step),
+            "perturbs_all": np.full(shape, along_all),
         }
         if theta.dtype.kind == "i":
-            mistakes["integer_copy"] = np.zeros_like(expected)
+            # θ_k ± h truncated in an integer copy: integers back, or a gradient of zeros
+            mistakes["integer_copy"] = lambda got: (
+                np.asarray(got).dtype.kind in "iu" or (np.size(got) > 0 and not np.any(got))
+            )
         if h is not None:
             mistakes["ignores_h"] = ref.numerical_gradient(f, theta)
         kwargs = {} if h is None else {"h": h}

@@ -17,6 +17,11 @@ MAX_WIDTH = 256
 MAX_WEIGHTS = 50_000
 
 
+def problem_mistake(problem, default):
+    """The mistake a ``thetas_problem`` shows: a dtype is not a question of thresholds."""
+    return "weights_not_float" if "not float64" in problem else default
+
+
 def thetas_problem(value):
     """Why ``value`` is not a valid list of weight matrices for a 2-...-1 network, checked
     before any computation: at most ``MAX_LAYERS`` layers of at most ``MAX_WIDTH`` units."""
@@ -25,7 +30,9 @@ def thetas_problem(value):
     if len(value) > MAX_LAYERS:
         return f"a network of {len(value)} layers; at most {MAX_LAYERS} are accepted"
     for i, theta in enumerate(value):
-        if not isinstance(theta, np.ndarray) or theta.dtype != np.float64 or theta.ndim != 2:
+        if isinstance(theta, np.ndarray) and theta.ndim == 2 and theta.dtype != np.float64:
+            return f"thetas[{i}] holds {theta.dtype} values, not float64"
+        if not isinstance(theta, np.ndarray) or theta.ndim != 2:
             return f"thetas[{i}] is not a 2-D float64 array"
         if max(theta.shape) > MAX_WIDTH + 1:
             return f"thetas[{i}] has shape {theta.shape}: at most {MAX_WIDTH} units per layer"
@@ -51,7 +58,7 @@ def xor_step_judge(outcome):
         return failed
     problem = thetas_problem(outcome.value)
     if problem:
-        return Verdict(False, problem, "xor_wrong")
+        return Verdict(False, problem, problem_mistake(problem, "xor_wrong"))
     out = ref.predict(outcome.value, ref.XOR_X, ref.step)
     if not np.array_equal(out, ref.XOR_Y):
         return Verdict(
@@ -75,7 +82,7 @@ def train_xor_judge(seed, trained):
             return failed
         problem = thetas_problem(outcome.value)
         if problem:
-            return Verdict(False, problem)
+            return Verdict(False, problem, problem_mistake(problem, ""))
         thetas = trained[seed] = outcome.value
         out = ref.predict(thetas, ref.XOR_X)
         xx, yy = np.meshgrid(GRID, GRID)
@@ -111,7 +118,7 @@ def trains_judge(seed, trained):
             return failed
         problem = thetas_problem(outcome.value)
         if problem:
-            return Verdict(False, problem)
+            return Verdict(False, problem, problem_mistake(problem, ""))
         if seed in trained and not same_network(trained[seed], outcome.value):
             return Verdict(
                 False,

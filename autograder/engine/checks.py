@@ -43,11 +43,16 @@ class Check:
 
 @dataclass
 class Question:
+    """``uses``: the questions whose functions this one runs with the student's own code end
+    to end (e.g. ``train_xor`` runs their ``init_params``, ``sgd``, ...). When this question
+    fails and one of those fails its own checks, the feedback says to fix that one first."""
+
     id: str
     title: str
     points: float
     slide: str
     checks: list
+    uses: tuple = ()
 
 
 # Hints for the mistake keys the engine itself reports; an assignment's own ``hints`` take

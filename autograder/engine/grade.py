@@ -132,9 +132,25 @@ def _grade(submission, assignment, config, sandbox, session, started):
         if session.import_failure is not None:
             result["status"] = "import_error"
             result["problem"] = import_problem(session.import_failure)
+    root_causes(questions, result["questions"])
     result["score"] = round(sum(q["score"] for q in result["questions"]), 4)
     result["figures"] = assignment.figures(figure_data)
     return result
+
+
+def root_causes(questions, summaries):
+    """Mark each failed question that runs the student's own steps (``Question.uses``) with
+    the steps that fail their own checks, in the order it uses them (``root_cause``)."""
+    by_id = {q["id"]: q for q in summaries}
+    lost = {q["id"] for q in summaries if q["score"] < q["points"] - 1e-9}
+    for question in questions:
+        summary = by_id[question.id]
+        if question.uses:
+            summary["uses"] = list(question.uses)
+        if question.id in lost:
+            failing = [step for step in question.uses if step in lost and step != question.id]
+            if failing:
+                summary["root_cause"] = failing
 
 
 def hint(assignment, mistake):

@@ -19,6 +19,10 @@ from pathlib import Path
 
 from . import sinks, svg
 
+# Mistake keys that say what happened, not why (an exception, a timeout, aliasing): their hints
+# come after those naming a misconception.
+GENERAL_MISTAKES = {"exception", "timeout", "crashed", "invalid", "warning", "aliases_input"}
+
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 
@@ -59,15 +63,31 @@ def question_view(question):
     of the first failure (the smallest failing input; a failure of a not-scored check does
     not use up that place), and the hints of the recognised mistakes, each once.
     """
-    rows, shown, hints = [], False, []
+    rows, shown, named, generic = [], False, [], []
     for check in question["checks"]:
         detail = ""
         if not check["passed"] and check["message"] and not shown:
             detail, shown = check["message"], scored(check)
         rows.append((check, detail))
-        if check["hint"] and not check["passed"] and check["hint"] not in hints:
-            hints.append(check["hint"])
+        if check["hint"] and not check["passed"]:
+            # a hint that names a misconception first, the engine's general ones after it
+            (generic if check.get("mistake") in GENERAL_MISTAKES else named).append(check["hint"])
+    hints = list(dict.fromkeys(named + generic))
+    if question.get("root_cause"):
+        # the evidence points at a step: its hint replaces this question's own guesses
+        hints = [root_cause_hint(question)]
     return rows, hints
+
+
+def root_cause_hint(question):
+    """Which step to fix first when a question that runs the student's own steps fails."""
+    first, *others = question["root_cause"]
+    also = f" (then {', '.join(f'`{step}`' for step in others)})" if others else ""
+    uses = ", ".join(f"`{step}`" for step in question.get("uses", []))
+    return (
+        f"Fix `{first}` first{also}: this question runs your own {uses}, and `{first}` fails "
+        "its own checks above. It may pass once that step does."
+    )
 
 
 def scored(check):

@@ -103,6 +103,97 @@ BATCH = "            batch = order[start : start + batch_size]\n"
 BATCH_LOSS = "            batch_losses.append(0.5 * mse(y[batch], predict(thetas, X[batch], g)))\n"
 
 MUTANTS = [
+    E(
+        "xor_integer_weights",
+        ["xor_step_network"],
+        "weights_not_float",
+        (
+            "    hidden = np.array(\n        [\n            [-0.5, -1.5],",
+            "    hidden = np.array(\n        [\n            [-1, -2],",
+        ),
+        (
+            "            [1.0, 1.0],\n            [1.0, 1.0],\n",
+            "            [2, 1],\n            [2, 1],\n",
+        ),
+        (
+            "    output = np.array([[-0.5], [1.0], [-1.0]])",
+            "    output = np.array([[-1], [2], [-2]])",
+        ),
+    ),
+    # --- principles (edge sizes, saturation, purity, randomness), each with its diagnosis ---
+    E(
+        "tanh_from_exponentials",
+        ["tanh"],
+        "saturation_overflow",
+        (
+            "    return np.tanh(np.asarray(z, dtype=np.float64))",
+            "    z = np.asarray(z, dtype=np.float64)\n"
+            "    return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))",
+        ),
+    ),
+    E(
+        "mse_squeezed",
+        ["mse"],
+        "single_instance",
+        (
+            "    return float(np.sum(diff * diff) / diff.shape[0])",
+            "    diff = np.squeeze(diff)\n    return float(np.sum(diff * diff) / diff.shape[0])",
+        ),
+    ),
+    E(
+        "identity_returns_its_input",
+        ["identity"],
+        "aliases_input",
+        (
+            "    return np.array(z, dtype=np.float64, copy=True)",
+            "    return np.asarray(z, dtype=np.float64)",
+        ),
+    ),
+    E(
+        "gradient_not_restored",
+        ["numerical_gradient"],
+        "gradient_not_restored",
+        ("        work[k] = original\n", ""),
+    ),
+    E(
+        "gradient_integer_copy",
+        ["numerical_gradient"],
+        "integer_copy",
+        (
+            "    work = np.array(theta, dtype=np.float64, copy=True)",
+            "    work = np.array(theta, copy=True)",
+        ),
+    ),
+    E(
+        "init_transposed",
+        ["init_params", "train_xor"],  # train_xor: the student's own forward cannot run them
+        "init_transposed",
+        (
+            "rng.normal(0.0, 1.0, size=(n_in + 1, n_out))",
+            "rng.normal(0.0, 1.0, size=(n_out, n_in + 1))",
+        ),
+    ),
+    E(
+        "init_global_random",
+        ["init_params", "train_xor"],  # train_xor: not reproducible from its seed any more
+        "not_from_rng",
+        (
+            "rng.normal(0.0, 1.0, size=(n_in + 1, n_out))",
+            "np.random.normal(0.0, 1.0, size=(n_in + 1, n_out))",
+        ),
+    ),
+    E(
+        "forward_bias_dropped",
+        ["forward", "train_xor"],  # train_xor: the student's own forward
+        "bias_dropped",
+        ("        z = with_bias(a) @ theta", "        z = a @ theta[1:]"),
+    ),
+    E(
+        "backprop_z_of_next_layer",
+        ["backprop", "train_xor"],  # train_xor: the student's backprop
+        "backprop_z_index",
+        ("zs[layer - 1], g_prime)", "zs[layer], g_prime)"),
+    ),
     # --- activations ---
     E("step_strict", ["step"], "step_strict", (">= 0.0, 1.0, 0.0)", "> 0.0, 1.0, 0.0)")),
     E(
