@@ -21,6 +21,10 @@ from . import sinks, svg
 
 # Mistake keys that say what happened, not why (an exception, a timeout, aliasing): their hints
 # come after those naming a misconception.
+NO_KNOWN_MISTAKE = (
+    "No known mistake matches what your code returned: the first failure above says what "
+    "differs (the shape, the type, or which entries, expected against got)."
+)
 GENERAL_MISTAKES = {"exception", "timeout", "crashed", "invalid", "warning", "aliases_input"}
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -73,6 +77,8 @@ def question_view(question):
             # a hint that names a misconception first, the engine's general ones after it
             (generic if check.get("mistake") in GENERAL_MISTAKES else named).append(check["hint"])
     hints = list(dict.fromkeys(named + generic))
+    if not hints and any(scored(c) and not c["passed"] for c in question["checks"]):
+        hints = [NO_KNOWN_MISTAKE]
     if question.get("root_cause"):
         # the evidence points at a step: its hint replaces this question's own guesses
         hints = [root_cause_hint(question)]
