@@ -79,6 +79,18 @@ def backprop_z_of_next_layer(thetas, X, y, g, g_prime):
     return grads
 
 
+def backprop_g_for_g_prime(thetas, X, y, g, g_prime):
+    """backprop passing the activation ``g`` to ``delta_hidden`` where ``g_prime`` belongs."""
+    zs, acts = ref.forward(thetas, X, g)
+    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
+    grads = [None] * len(thetas)
+    for layer in range(len(thetas) - 1, -1, -1):
+        grads[layer] = ref.weight_gradient(delta, acts[layer])
+        if layer > 0:
+            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g)
+    return grads
+
+
 def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake):
     """The reference SGD loop with one mistake (keys: ``SGD_MISTAKES`` below)."""
     n, losses = X.shape[0], []

@@ -21,7 +21,14 @@ def network(rng, sizes, n):
     return thetas, X, y
 
 
-NETWORKS = [([2, 3, 1], 4, "sigmoid"), ([3, 5, 4, 2], 6, "tanh"), ([4, 2, 6, 3, 1], 5, "sigmoid")]
+# (layer sizes, N, activation): one instance through a one-unit hidden layer first (the edge
+# where a squeezed batch axis or a lost dimension shows), then non-square networks
+NETWORKS = [
+    ([3, 1, 2], 1, "tanh"),
+    ([2, 3, 1], 4, "sigmoid"),
+    ([3, 5, 4, 2], 6, "tanh"),
+    ([4, 2, 6, 3, 1], 5, "sigmoid"),
+]
 
 
 def init_checks(rng):
@@ -37,6 +44,10 @@ def init_checks(rng):
         mistakes["init_draw_order"] = [
             draw.normal(size=(b, a + 1)).T for a, b in zip(sizes[:-1], sizes[1:])
         ]
+        mistakes["init_zero_bias"] = lambda got: (
+            isinstance(got, list)
+            and all(isinstance(w, np.ndarray) and w.ndim == 2 and not np.any(w[0]) for w in got)
+        )
         transposed = [(b, a + 1) for a, b in zip(sizes[:-1], sizes[1:])]
         mistakes["init_transposed"] = lambda got, shapes=transposed: (
             [np.shape(w) for w in got] == shapes
@@ -98,6 +109,12 @@ def forward_checks(rng, fn):
                 return {
                     "bias_last": mutants.forward_bias_last(thetas, X, g),
                     "bias_dropped": mutants.forward_bias_dropped(thetas, X, g),
+                    "activations_without_input": lambda got: (
+                        isinstance(got, (list, tuple))
+                        and len(got) == 2
+                        and isinstance(got[1], (list, tuple))
+                        and len(got[1]) == len(thetas)
+                    ),
                     "no_output_activation": mutants.forward_no_output_activation(thetas, X, g),
                     "activation_on_input": mutants.forward_activation_on_input(thetas, X, g),
                 }
@@ -114,7 +131,7 @@ def forward_checks(rng, fn):
 
 def delta_output_checks(rng):
     out = []
-    for n, c, act in [(4, 1, "sigmoid"), (5, 3, "tanh"), (6, 2, "sigmoid")]:
+    for n, c, act in [(1, 2, "tanh"), (4, 1, "sigmoid"), (5, 3, "tanh"), (6, 2, "sigmoid")]:
         z = rng.normal(size=(n, c))
         a, y = getattr(ref, act)(z), rng.uniform(size=(n, c))
         gp = getattr(ref, PAIRS[act])
@@ -138,7 +155,12 @@ def delta_output_checks(rng):
 
 def delta_hidden_checks(rng):
     out = []
-    for n, h, k, act in [(3, 2, 1, "sigmoid"), (4, 5, 3, "tanh"), (6, 4, 7, "sigmoid")]:
+    for n, h, k, act in [
+        (1, 1, 2, "tanh"),
+        (3, 2, 1, "sigmoid"),
+        (4, 5, 3, "tanh"),
+        (6, 4, 7, "sigmoid"),
+    ]:
         delta_next, theta_next = rng.normal(size=(n, k)), rng.normal(size=(h + 1, k))
         z, gp = rng.normal(size=(n, h)), getattr(ref, PAIRS[act])
         args = (delta_next, theta_next, z, FnRef(PAIRS[act]))
@@ -146,6 +168,8 @@ def delta_hidden_checks(rng):
             "wrong_bias_row_dropped": (delta_next @ theta_next[:-1].T) * gp(z),
             "hidden_missing_g_prime": delta_next @ theta_next[1:].T,
         }
+        if act != "sigmoid":  # σ' written in, whatever g' is passed
+            mistakes["ignores_g_prime"] = (delta_next @ theta_next[1:].T) * ref.sigmoid_prime(z)
         desc = f"delta_hidden with N={n}, layer of {h} units feeding {k}, {act}"
         out.append(
             check(
@@ -185,7 +209,9 @@ def loss_of(thetas, X, y, g):
 
 
 def rel_error(a, b):
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    """‖a − b‖ / (‖a‖ + ‖b‖) of one layer: entry by entry, a gradient entry near 0 makes
+    the rounding error of its finite difference look large, the norm does not."""
+    return float(np.linalg.norm(a - b) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(b)))
 
 
 def backprop_checks(rng):
@@ -209,6 +235,7 @@ def backprop_checks(rng):
                         thetas, X, y, g, gp
                     ),
                     "backprop_z_index": mutants.backprop_z_of_next_layer(thetas, X, y, g, gp),
+                    "g_for_g_prime": mutants.backprop_g_for_g_prime(thetas, X, y, g, gp),
                 },
             )
         )

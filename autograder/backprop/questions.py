@@ -86,6 +86,21 @@ HINTS = {
     "weights_not_float": "Weights are float64 arrays: write 1.0 rather than 1, or "
     "np.array([...], dtype=np.float64). An array of integers is a different type, whatever "
     "its thresholds.",
+    "thetas_not_list": "Return the list of weight matrices thetas only: sgd returns a pair "
+    "(thetas, losses), so unpack it (thetas, _ = sgd(...)) before returning.",
+    "activations_without_input": 'Slide "Multilayer perceptron: Forward pass": a^(0) = x. The '
+    "list of activations starts with the input X itself, so L layers give L + 1 activations "
+    "and L pre-activations.",
+    "ignores_g_prime": "Use the g_prime you are given (the derivative of the network's "
+    "activation, tanh' for tanh), not σ' written into the formula.",
+    "g_for_g_prime": "Pass g_prime, the derivative, where the formulas need g'(z): "
+    "δ = (δ_next θᵀ) ⊙ g'(z). Passing g, the activation itself, scales every δ wrongly.",
+    "init_zero_bias": "Draw every entry from the rng, the biases of row 0 included: "
+    "rng.normal(0.0, 1.0, size=(n_l + 1, n_{l+1})) for each layer (the contract's "
+    "initialisation, which the expected weights follow).",
+    "precedence_2h": "Operator precedence: (f(x + h) − f(x − h)) / 2 * h divides by 2 and "
+    "then multiplies by h. Divide by the product: / (2 * h).",
+    "tanh_prime_no_square": "tanh'(z) = 1 − tanh²(z): square tanh(z) before subtracting it from 1.",
     "init_shape": "θ^(l) has one row per input plus the bias row: shape (n_l + 1, n_{l+1}).",
     "init_transposed": "Your matrices are transposed: θ^(l) maps layer l (plus the bias) to "
     "layer l + 1, so it has n_l + 1 rows and n_{l+1} columns, shape (n_l + 1, n_{l+1}), and "

@@ -21,6 +21,8 @@ def activation_checks(rng, name):
             # g' evaluated as if z were the activation a = g(z)
             on_act = zz * (1 - zz) if fn == "sigmoid_prime" else 1 - zz * zz
             mistakes = {"prime_on_activation": on_act}
+            if fn == "tanh_prime":
+                mistakes["tanh_prime_no_square"] = 1 - np.tanh(zz)
             if fn == "identity_prime":
                 mistakes = {"prime_not_array": lambda got: not isinstance(got, np.ndarray)}
         if fn == "step":
@@ -159,6 +161,7 @@ def derivative_checks(rng):
         mistakes = {
             "forward_difference": (f(x + step) - f(x)) / step,
             "wrong_denominator": (f(x + step) - f(x - step)) / step,
+            "precedence_2h": (f(x + step) - f(x - step)) / 2.0 * step,
         }
         if h is not None:
             mistakes["ignores_h"] = ref.numerical_derivative(f, x)

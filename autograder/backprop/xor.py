@@ -19,12 +19,18 @@ MAX_WEIGHTS = 50_000
 
 def problem_mistake(problem, default):
     """The mistake a ``thetas_problem`` shows: a dtype is not a question of thresholds."""
-    return "weights_not_float" if "not float64" in problem else default
+    if "not float64" in problem:
+        return "weights_not_float"
+    if problem.startswith("expected a list of weight matrices, got a pair"):
+        return "thetas_not_list"
+    return default if problem.startswith("with step") else ""
 
 
 def thetas_problem(value):
     """Why ``value`` is not a valid list of weight matrices for a 2-...-1 network, checked
     before any computation: at most ``MAX_LAYERS`` layers of at most ``MAX_WIDTH`` units."""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], (list, tuple)):
+        return "expected a list of weight matrices, got a pair (a list, then something else)"
     if not isinstance(value, (list, tuple)) or not value:
         return f"expected a list of weight matrices, got {type(value).__name__}"
     if len(value) > MAX_LAYERS:

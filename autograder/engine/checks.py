@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import wire
+from .relations import relation
 from .runner import Call, Outcome
 
 
@@ -76,6 +77,23 @@ ENGINE_HINTS = {
     "exception": "Your function raised an exception on this input: the message names the line "
     "of your file.",
     "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
+    "relation_reshaped": "Your values are right but their shape is not: compare with the "
+    "docstring's shape (a flattened array, a lost or an extra axis: np.squeeze, .ravel(), "
+    "reshape, keepdims).",
+    "relation_transposed": "Your result is the transpose of the expected one: check the order "
+    "of a matrix product (A @ B against B @ A) and every .T against the shapes in the docstring.",
+    "relation_sign": "Your result has the opposite sign: check the order of a difference "
+    "(a − y against y − a) and every minus sign against the slide's formula.",
+    "relation_factor": "Every value of yours is the expected one times the same number (see "
+    "the message). When that number is N, 1/N, 2 or ½, a mean, a sum or a ½ is off; otherwise "
+    "one factor of the formula is wrong as a whole (a derivative, a rate, a step) or misplaced "
+    "by operator precedence (x / 2 * h is (x / 2) · h, not x / (2h)).",
+    "relation_offset": "Your result is off by the same constant everywhere: a term is added or "
+    "dropped (a bias, a constant 1).",
+    "relation_one_row": "Only one row of your result is wrong, the rest is right: look at what "
+    "treats that row specially (row 0 of θ holds the biases).",
+    "relation_one_column": "Only one column of your result is wrong, the rest is right: look at "
+    "what treats that column specially (column 0 of [1, a] is the constant input).",
     "aliases_input": "Functions must be pure and return new arrays: an array you return must "
     "not be an argument itself or a view of it (`np.array(x, copy=True)`, `x.copy()`), and two "
     "arrays you return must not be one and the same (`[w] * 2` repeats one array).",
@@ -253,7 +271,13 @@ def expect(
         extra = data(value) if data else {}
         problem = mismatch(expected, value, rtol=rtol, atol=atol)
         if problem:
-            return Verdict(False, problem, match_mistake(value, mistakes, rtol, atol), extra)
+            key = match_mistake(value, mistakes, rtol, atol)
+            if not key:
+                found = relation(expected, value, rtol, atol)
+                if found:
+                    key, what = found
+                    problem = f"{problem} ({what})"
+            return Verdict(False, problem, key, extra)
         changed = modified_inputs(sent, outcome.args_after)
         if changed:
             message = f"`{fn}` modified its input ({', '.join(changed)}); return a new array"
