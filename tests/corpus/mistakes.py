@@ -122,6 +122,59 @@ MUTANTS = [
     ),
     # --- principles (edge sizes, saturation, purity, randomness), each with its diagnosis ---
     E(
+        "tanh_prime_without_square",
+        ["tanh"],
+        "tanh_prime_no_square",
+        ("    return 1.0 - t * t", "    return 1.0 - t"),
+    ),
+    E(
+        "derivative_precedence",
+        ["numerical_derivative"],
+        "precedence_2h",
+        ("(f(x + h) - f(x - h)) / (2.0 * h))", "(f(x + h) - f(x - h)) / 2.0 * h)"),
+    ),
+    E(
+        "init_zero_biases",
+        ["init_params"],
+        "init_zero_bias",
+        (
+            "rng.normal(0.0, 1.0, size=(n_in + 1, n_out))",
+            "np.vstack([np.zeros((1, n_out)), rng.normal(0.0, 1.0, size=(n_in, n_out))])",
+        ),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "forward_without_input_activation",
+        ["forward", "train_xor"],  # train_xor: the student's own backprop reads activations
+        "activations_without_input",
+        ("    zs, activations = [], [a]", "    zs, activations = [], []"),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "delta_hidden_sigmoid_prime_written_in",
+        ["delta_hidden"],
+        "ignores_g_prime",
+        ("* g_prime(z)\n", "* sigmoid_prime(z)\n"),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "backprop_g_for_g_prime",
+        ["backprop"],
+        "g_for_g_prime",
+        ("zs[layer - 1], g_prime)", "zs[layer - 1], g)"),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "train_xor_returns_the_pair",
+        ["train_xor"],
+        "thetas_not_list",
+        (
+            "    thetas, _ = sgd(thetas, XOR_X, XOR_Y, eta=5.0, "
+            "epochs=250, batch_size=4, rng=rng)\n    return thetas",
+            "    return sgd(thetas, XOR_X, XOR_Y, eta=5.0, epochs=250, batch_size=4, rng=rng)",
+        ),
+    ),
+    E(
         "tanh_from_exponentials",
         ["tanh"],
         "saturation_overflow",
