@@ -1,14 +1,19 @@
-"""Run the public checks of ``tests/`` on your file and print a PASS/FAIL table.
+"""Run the public checks of ``tests/`` on your file and print a PASS/FAIL line per question.
 
-Usage: ``python check.py [path/to/your/file.py] [--tests DIR]``. Needs only NumPy: the check
-files are otter test files, and this script reads them the way ``otter check`` does. Exit
-status 0 when every check passes, 1 otherwise, 2 on a usage error.
+Usage: ``python check.py [path/to/your/file.py] [--tests DIR] [-v] [--timeout SECONDS]``.
+Needs only NumPy: the check files are otter test files, and this script reads them the way
+``otter check`` does. Each question's line is printed as soon as it is known; ``-v`` prints
+every failure, not only the first. A check that runs longer than ``--timeout`` seconds (an
+endless loop?) fails, and the next question goes on in a fresh Python. Exit status 0 when
+every check passes, 1 otherwise, 2 on a usage error.
 """
 
 import argparse
 import importlib.util
 import inspect
+import multiprocessing
 import sys
+import textwrap
 import types
 from pathlib import Path
 
@@ -17,6 +22,9 @@ HERE = Path(__file__).resolve().parent
 # is packed).
 FILENAME = "assignment.py"
 QUESTIONS = []
+TIMEOUT = 10.0  # seconds per check
+IMPORT_SECONDS = 60.0
+WIDTH = 160  # characters of a failure shown on a question's line (-v: all of it)
 
 
 def _otter_stand_in():
@@ -77,10 +85,107 @@ def test_files(tests_dir):
     return sorted(Path(tests_dir).glob("*.py"), key=lambda p: (order.get(p.stem, len(order)), p))
 
 
+def import_student(student):
+    """The student's module, or raises what importing it raised."""
+    sys.path.insert(0, str(student.resolve().parent))
+    spec = importlib.util.spec_from_file_location(Path(FILENAME).stem, student)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def import_error_line(error):
+    """What went wrong at import, with the line for a syntax error."""
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError at line {error.lineno}: {error.msg}"
+    frames = [f for f in __import__("traceback").extract_tb(error.__traceback__)]
+    own = [f for f in frames if Path(f.filename).name == FILENAME]
+    where = f" (line {own[-1].lineno})" if own else ""
+    return f"{type(error).__name__}: {one_line(error)}{where}"
+
+
+def serve(student, paths, start, connection):
+    """In a separate Python: import the file, then run the questions from ``start`` on,
+    sending ("check", index, reason or None) after each check and ("done", index)."""
+    try:
+        env = vars(import_student(Path(student)))
+    except BaseException as error:  # SyntaxError, SystemExit, ... all end up here
+        connection.send(("import", import_error_line(error)))
+        return
+    connection.send(("ready",))
+    for index in range(start, len(paths)):
+        _, checks = load_checks(Path(paths[index]))
+        for check in checks:
+            connection.send(("check", index, run_check(check, env)))
+        connection.send(("done", index))
+
+
+def shorten(text, width):
+    """``text`` on one line, cut at a word boundary when longer than ``width``."""
+    return textwrap.shorten(" ".join(str(text).split()), width, placeholder=" ...")
+
+
+def run_all(student, files, timeout, report):
+    """Run every question, calling ``report(question, passed, total, failures)`` as soon as
+    each is known. Returns None, or the import error's line."""
+    loaded = [load_checks(path) for path in files]
+    paths = [str(path) for path in files]
+    context = multiprocessing.get_context("spawn")
+    index = 0
+    while index < len(files):
+        parent, child = context.Pipe(duplex=False)
+        worker = context.Process(target=serve, args=(str(student), paths, index, child))
+        worker.start()
+        child.close()
+        failures, done, first, stopped = [], 0, True, None
+        while index < len(files):
+            name, total = loaded[index][0], len(loaded[index][1])
+            # a fresh Python first imports NumPy and the file (IMPORT_SECONDS at most)
+            if not parent.poll(IMPORT_SECONDS if first else timeout):
+                if first:
+                    worker.terminate()
+                    worker.join()
+                    return f"importing it took more than {IMPORT_SECONDS:g} s (an endless loop?)"
+                stopped = f"a check took more than {timeout:g} s (an endless loop?)"
+            else:
+                try:
+                    message = parent.recv()
+                except EOFError:
+                    if first:
+                        worker.join()
+                        return "Python stopped while importing it (os._exit() or a crash?)"
+                    stopped = "Python stopped while running this check (sys.exit()?)"
+            if stopped:
+                failures.append(stopped)
+                report(name, done - len(failures) + 1, total, failures)
+                index += 1
+                break
+            if message[0] == "import":
+                worker.join()
+                return message[1]
+            if first:
+                first = False
+                continue
+            if message[0] == "check":
+                done += 1
+                if message[2] is not None:
+                    failures.append(message[2])
+            else:
+                report(name, total - len(failures), total, failures)
+                failures, done, index = [], 0, index + 1
+        if stopped:
+            worker.terminate()
+        worker.join()
+        parent.close()
+    return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("student", nargs="?", default=str(HERE / FILENAME))
     parser.add_argument("--tests", default=str(HERE / "tests"))
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every failure")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per check")
     args = parser.parse_args(argv)
     student = Path(args.student)
     if not student.is_file():
@@ -90,29 +195,29 @@ def main(argv=None):
     if not files:
         print(f"error: no check files in {args.tests}", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(student.resolve().parent))
-    try:
-        spec = importlib.util.spec_from_file_location(Path(FILENAME).stem, student)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    except Exception as error:
-        print(f"{student} could not be imported: {type(error).__name__}: {error}")
-        return 1
-    env = vars(module)
-    rows = []
-    for path in files:
-        question, checks = load_checks(path)
-        failures = [f for f in (run_check(c, env) for c in checks) if f is not None]
-        rows.append((question, len(checks) - len(failures), len(checks), failures))
-    width = max(len("question"), *(len(q) for q, *_ in rows))
-    print(f"public checks of {student}")
-    print(f"{'question':<{width}}  result  cases")
-    for question, passed, total, failures in rows:
+    width = max(len("question"), *(len(load_checks(p)[0]) for p in files))
+    print(f"public checks of {student}", flush=True)
+    results = []
+
+    def report(question, passed, total, failures):
+        if not results:
+            print(f"{'question':<{width}}  result  cases", flush=True)
+        results.append(not failures)
         line = f"{question:<{width}}  {'FAIL' if failures else 'PASS':<6}  {passed}/{total}"
-        print(line + (f"  {failures[0][:120]}" if failures else ""))
-    ok = sum(not failures for *_, failures in rows)
-    print(f"{ok}/{len(rows)} questions pass")
-    return 0 if ok == len(rows) else 1
+        if failures:
+            line += "  " + (failures[0] if args.verbose else shorten(failures[0], WIDTH))
+        print(line, flush=True)
+        if args.verbose:
+            for failure in failures[1:]:
+                print(f"{'':<{width}}                 {failure}", flush=True)
+
+    problem = run_all(student, files, args.timeout, report)
+    if problem is not None:
+        print(f"{student} could not be imported: {problem}")
+        return 1
+    ok = sum(results)
+    print(f"{ok}/{len(results)} questions pass")
+    return 0 if ok == len(results) else 1
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Check your file and pack it into ``submission.zip`` for upload.
 
-Usage: ``python submit.py`` (or ``make submit``). Checks that the file exists, that it imports
-in a separate Python within a time limit, and that every function of the assignment is
-defined; then writes ``submission.zip`` holding only that file. Exit status 0 when
-``submission.zip`` was written, 1 otherwise.
+Usage: ``python submit.py`` (or ``make submit``). Checks that the file exists, that it
+compiles (a syntax error is shown with its line), that it imports in a separate Python within
+a time limit, and that every function of the assignment is defined; says which functions
+still raise ``NotImplementedError`` and which questions' public checks fail (``check.py``);
+then writes ``submission.zip`` holding only that file. Exit status 0 when ``submission.zip``
+was written, 1 otherwise.
 """
 
+import ast
 import json
 import subprocess
 import sys
@@ -32,6 +35,10 @@ def problems(path):
     """What stops ``path`` from being submitted (an empty list when nothing does)."""
     if not path.is_file():
         return [f"{path.name} is not in {path.parent}: keep submit.py beside your {path.name}"]
+    try:
+        compile(path.read_bytes(), str(path), "exec")
+    except SyntaxError as error:
+        return [f"{path.name} cannot be imported: SyntaxError at line {error.lineno}: {error.msg}"]
     command = [sys.executable, "-c", PROBE, str(path), json.dumps(CONTRACT)]
     try:
         run = subprocess.run(
@@ -50,6 +57,32 @@ def problems(path):
         return [f"{path.name} stopped Python while being imported (sys.exit()?)"]
     missing = json.loads(marker[-1][len("MISSING ") :])
     return [f"{path.name} does not define {name}()" for name in missing]
+
+
+def unimplemented(path):
+    """The contract's functions whose body still raises NotImplementedError."""
+    tree = ast.parse(path.read_bytes())
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in CONTRACT:
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Raise) and "NotImplementedError" in ast.unparse(inner):
+                    found.append(node.name)
+                    break
+    return found
+
+
+def failing_checks(path):
+    """The questions whose public checks fail (``check.py`` beside this script), or None."""
+    checker = HERE / "check.py"
+    if not checker.is_file():
+        return None
+    command = [sys.executable, str(checker), str(path)]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return None
+    return [line.split()[0] for line in run.stdout.splitlines() if "  FAIL  " in line]
 
 
 def pack(path, target):
@@ -71,11 +104,21 @@ def main(argv=None):
         for problem in found:
             print(f"  - {problem}")
         return 1
+    todo = unimplemented(path)
+    if todo:
+        print(
+            f"Still raising NotImplementedError ({len(todo)} of {len(CONTRACT)}): {', '.join(todo)}"
+        )
+    failing = failing_checks(path)
+    if failing:
+        print(f"Public checks failing ({len(failing)} questions): {', '.join(failing)}")
+        print("  (run `make check` or `python check.py -v` for what differs)")
+    elif failing == []:
+        print("Every public check passes.")
     target = folder / "submission.zip"
     pack(path, target)
     print(f"Wrote {target} ({FILENAME}, {path.stat().st_size} bytes).")
     print(f"Upload it (or {FILENAME} itself) where your course collects the assignment.")
-    print("Tip: run `make check` (python check.py) first to see the public checks.")
     return 0
 
 

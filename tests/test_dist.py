@@ -336,3 +336,46 @@ def test_a_config_naming_an_assignment_builds_that_one(tmp_path):
 def test_an_unknown_assignment_is_a_clear_error(tmp_path):
     with pytest.raises(dist.DistError, match="no assignment 'nope'"):
         dist.build(tmp_path / "out", name="nope")
+
+
+def test_check_script_stops_an_endless_loop_and_goes_on_with_the_next_question(builds, tmp_path):
+    paths = info(builds[0])[1]
+    folder = unpack(builds, tmp_path)
+    first = dist.contract(paths.template)[0]
+    source = paths.solution.read_text(encoding="utf-8").replace(
+        f"def {first}(",
+        f"def {first}(*args, **kwargs):\n    while True:\n        pass\n\n\ndef _old_{first}(",
+    )
+    (folder / paths.filename).write_text(source, encoding="utf-8")
+    done = run(folder, "check.py", "--timeout", "1")
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1
+    hung = [line for line in lines if "took more than 1 s (an endless loop?)" in line]
+    assert len(hung) >= 1
+    count = len(list(paths.tests.glob("*.py")))
+    assert f"{count - len(hung)}/{count} questions pass" in done.stdout
+
+
+def test_check_and_submit_give_the_line_of_a_syntax_error(builds, tmp_path):
+    paths = info(builds[0])[1]
+    folder = unpack(builds, tmp_path)
+    (folder / paths.filename).write_text("import numpy as np\nx = (\n", encoding="utf-8")
+    checked = run(folder, "check.py")
+    assert checked.returncode == 1 and "SyntaxError at line 2" in checked.stdout
+    submitted = run(folder, "submit.py")
+    assert submitted.returncode == 1 and "SyntaxError at line 2" in submitted.stdout
+
+
+def test_submit_lists_what_is_not_implemented_and_which_checks_fail_then_packs(builds, tmp_path):
+    paths = info(builds[0])[1]
+    folder = unpack(builds, tmp_path)
+    done = run(folder, "submit.py")
+    functions = dist.contract(paths.template)
+    source = paths.template.read_text(encoding="utf-8")
+    stubs = sum(f'raise NotImplementedError("{name}:' in source for name in functions)
+    assert done.returncode == 0 and (folder / "submission.zip").is_file()
+    assert f"Still raising NotImplementedError ({stubs} of {len(functions)})" in done.stdout
+    assert "Public checks failing" in done.stdout
+    (folder / paths.filename).write_bytes(paths.solution.read_bytes())
+    done = run(folder, "submit.py")
+    assert "Still raising" not in done.stdout and "Every public check passes." in done.stdout
