@@ -57,6 +57,6 @@ def test_long_statements_are_shown_around_the_change():
 @pytest.mark.parametrize("name", names())
 def test_every_non_equivalent_mutant_of_the_reference_is_killed(name):
     figures = mutation.run(name, jobs=2)
-    assert len(figures["mutants"]) >= 20
+    assert figures["mutants"]  # every reference has code to mutate
     assert [m.key for m in figures["unexplained"]] == [], mutation.report(figures)
     assert figures["stale"] == [], mutation.report(figures)

@@ -68,3 +68,15 @@ def test_a_known_mistake_wins_over_a_relation_and_a_relation_is_said_in_the_mess
     assert isinstance(verdict, Verdict) and verdict.mistake == "half_factor"
     verdict = expect(E, "f")(Outcome("ok", value=3.0 * E, args_after=(), kwargs_after={}))
     assert verdict.mistake == "relation_factor" and "(every value is 3 times" in verdict.message
+
+
+def test_booleans_or_integers_where_floats_are_expected_are_named():
+    key, what = relations.structure(E, E > 0)
+    assert key == "not_float64" and "bool values" in what
+    assert relations.structure([E], [np.zeros((3, 3), dtype=np.int64)])[0] == "not_float64"
+    assert relations.structure(E, (E > 0)[:2]) is None  # another shape: not only the type
+
+
+def test_something_that_is_not_a_list_where_a_list_is_expected_is_named():
+    assert relations.structure([E, E], object())[0] == "not_a_list"
+    assert relations.structure([E, E], [E, E]) is None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import wire
-from .relations import relation
+from .relations import relation, structure
 from .runner import Call, Outcome
 
 
@@ -77,6 +77,11 @@ ENGINE_HINTS = {
     "exception": "Your function raised an exception on this input: the message names the line "
     "of your file.",
     "warning": "NumPy warned during the call (e.g. 'overflow encountered in exp').",
+    "not_float64": "Return float64 values: a comparison gives booleans (z >= 0) and integer "
+    "arithmetic gives integers; convert with .astype(np.float64) or write the constants as "
+    "floats (np.where(z >= 0, 1.0, 0.0)).",
+    "not_a_list": "Return a list, as the docstring says: [f(x) for x in xs] is a list, "
+    "(f(x) for x in xs) is a generator and map(...) a map object, which the grader cannot read.",
     "relation_reshaped": "Your values are right but their shape is not: compare with the "
     "docstring's shape (a flattened array, a lost or an extra axis: np.squeeze, .ravel(), "
     "reshape, keepdims).",
@@ -273,7 +278,7 @@ def expect(
         if problem:
             key = match_mistake(value, mistakes, rtol, atol)
             if not key:
-                found = relation(expected, value, rtol, atol)
+                found = relation(expected, value, rtol, atol) or structure(expected, value)
                 if found:
                     key, what = found
                     problem = f"{problem} ({what})"

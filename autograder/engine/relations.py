@@ -67,6 +67,25 @@ def _one_line_differs(e, g, rtol, atol):
     return None
 
 
+def structure(expected, got):
+    """``(key, what)`` when the type is what is wrong: booleans or integers where float64
+    is expected (same shape), or something that is not a list where a list is expected."""
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(got, (list, tuple, np.ndarray)):
+            return "not_a_list", f"a list of {len(expected)} items was expected"
+        if isinstance(got, np.ndarray) or len(got) != len(expected):
+            return None
+        for e, g in zip(expected, got):
+            found = structure(e, g)
+            if found:
+                return found
+        return None
+    if isinstance(expected, np.ndarray) and isinstance(got, np.ndarray):
+        if expected.dtype.kind == "f" and got.dtype.kind in "biu" and got.shape == expected.shape:
+            return "not_float64", f"{got.dtype} values where float64 ones were expected"
+    return None
+
+
 def relation(expected, got, rtol=1e-7, atol=1e-10):
     """``(key, what)`` for the first relation between ``got`` and ``expected``, or None."""
     pair = _first_pair(expected, got)
