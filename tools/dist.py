@@ -10,7 +10,9 @@
   ``requirements.txt`` (from ``autograder/gradescope/``), the grading engine, this
   assignment's package, its reference and public cases, and ``config.toml`` with the course's
   settings and secret (from ``CONFIG``, else the demo config) naming this assignment.
-- ``solutions.zip``: for TAs, the reference and the handout executed with it (``<name>.html``).
+- ``solutions.zip``: for TAs, the reference and the handout executed with it (``<name>.html``),
+  self-contained: formulas pre-rendered as MathML, images with alt texts, nothing loaded from
+  the network (``tools/offline_math.py``).
 
 A config that names another assignment than ``ASSIGNMENT`` is refused (exit status 2).
 
@@ -238,14 +240,13 @@ def normalise(nb):
 
 
 def executed_html(paths):
-    from nbconvert import HTMLExporter
-
-    from tools import run_notebook
+    """The handout executed with the reference, as a page that works offline (formulas as
+    MathML, no script from the network, images with alt texts: ``tools.offline_math``)."""
+    from tools import offline_math, run_notebook
 
     with tempfile.TemporaryDirectory(prefix="dist-") as workdir:
         nb = run_notebook.execute(paths, paths.solution, workdir, timeout=300)
-    html, _ = HTMLExporter().from_notebook_node(normalise(nb))
-    return html
+    return offline_math.offline_html(normalise(nb))
 
 
 def solutions_members(assignment, paths, config=None):

@@ -59,10 +59,11 @@ def execute(paths, student, workdir, timeout=120):
 
 
 def write_html(nb, out):
-    """The executed notebook as a self-contained HTML page at ``out``."""
-    from nbconvert import HTMLExporter
+    """The executed notebook as a self-contained HTML page at ``out`` that also works offline:
+    formulas as MathML, no script from the network, images with alt texts (``offline_math``)."""
+    from tools.offline_math import offline_html
 
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    html = offline_html(nb)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
