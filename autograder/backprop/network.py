@@ -170,7 +170,8 @@ def delta_hidden_checks(rng):
         }
         if act != "sigmoid":  # σ' written in, whatever g' is passed
             mistakes["ignores_g_prime"] = (delta_next @ theta_next[1:].T) * ref.sigmoid_prime(z)
-        desc = f"delta_hidden with N={n}, layer of {h} units feeding {k}, {act}"
+        units = f"{h} unit" + ("s" if h > 1 else "")
+        desc = f"delta_hidden with N={n}, layer of {units} feeding {k}, {act}"
         out.append(
             check(
                 desc,

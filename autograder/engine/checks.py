@@ -95,10 +95,12 @@ ENGINE_HINTS = {
     "by operator precedence (x / 2 * h is (x / 2) · h, not x / (2h)).",
     "relation_offset": "Your result is off by the same constant everywhere: a term is added or "
     "dropped (a bias, a constant 1).",
-    "relation_one_row": "Only one row of your result is wrong, the rest is right: look at what "
-    "treats that row specially (row 0 of θ holds the biases).",
+    "relation_one_row": "Only one row of your result is wrong, the rest is right: look at the "
+    "code that treats that row differently (the first or the last one, a loop bound, an index "
+    "off by one, a row that holds biases).",
     "relation_one_column": "Only one column of your result is wrong, the rest is right: look at "
-    "what treats that column specially (column 0 of [1, a] is the constant input).",
+    "the code that treats that column differently (the first or the last one, a loop bound, an "
+    "index off by one, a column of constant inputs).",
     "aliases_input": "Functions must be pure and return new arrays: an array you return must "
     "not be an argument itself or a view of it (`np.array(x, copy=True)`, `x.copy()`), and two "
     "arrays you return must not be one and the same (`[w] * 2` repeats one array).",

@@ -1,61 +1,158 @@
 """Two small SVG charts for the HTML feedback, drawn from plain data (no plotting library).
 
-Cheap enough to draw for every submission of a class: a few kilobytes of text each.
+Cheap enough to draw for every submission of a class: a few kilobytes of text each. Every text
+is at least ``FONT`` px (titles and legends are wrapped to fit), and each figure carries an
+alt text (``aria-label`` and ``<title>``) that says what the data shows, built from the data:
+the range of a curve, where the boundary puts the marked points.
 """
 
+import math
+import textwrap
 from html import escape
 
-W, H, PAD = 420, 260, 44
-MAX_POINTS = W - 2 * PAD
+W = 460
+FONT = 12  # the smallest text in a figure, px: ticks, axis labels, legends
+TITLE_FONT = 13
+LINE = 16  # px between two lines of wrapped text
+CHAR_EM = 0.6  # a generous width of one character, in em, to wrap text before the edge
+MAX_POINTS = W  # never more points on a curve than pixels across
 
 
-def _frame(title, body):
+def _wrap(text, size, width=W - 24):
+    return textwrap.wrap(text, max(10, int(width / (CHAR_EM * size)))) or [""]
+
+
+def _text(x, y, text, size=FONT, anchor="middle", extra=""):
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
-        f'viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">'
-        f'<rect width="{W}" height="{H}" fill="white"/>'
-        f'<text x="{W / 2}" y="16" font-size="12" text-anchor="middle">{escape(title)}</text>'
-        f"{body}</svg>"
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{extra}>'
+        f"{escape(text)}</text>"
     )
+
+
+def _frame(title_lines, alt, height, body):
+    head = "".join(
+        _text(W / 2, 18 + i * LINE, line, TITLE_FONT, extra=' font-weight="600"')
+        for i, line in enumerate(title_lines)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height:.0f}" '
+        f'viewBox="0 0 {W} {height:.0f}" role="img" aria-label="{escape(alt)}" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT}">'
+        f"<title>{escape(alt)}</title>"
+        f'<rect width="{W}" height="{height:.0f}" fill="white"/>'
+        f"{head}{body}</svg>"
+    )
+
+
+def number(value):
+    """A value for people: an integer as such, else three significant digits."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e9:
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+def _plural(word, count):
+    return word if count == 1 or not word else f"{word}s"
+
+
+def nice_ticks(lo, hi, count=4):
+    """Round tick values from at most ``lo`` to at least ``hi``: about ``count`` steps of
+    1, 2 or 5 times a power of ten."""
+    if not hi > lo:
+        hi = lo + 1.0
+    if not math.isfinite(hi - lo) or hi - lo < 1e-300:  # no round steps at these extremes
+        return [lo, hi]
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first, last = math.floor(lo / step), math.ceil(hi / step)
+    return [round(k * step, 12) for k in range(first, last + 1)]
+
+
+def describe_line(series, title, xlabel="", ylabel=""):
+    """The alt text of a line chart: what is plotted over how many steps, from where to where,
+    and its lowest or highest value when that is not at an end."""
+    unit = xlabel or "step"
+    values = [(i + 1, float(y)) for i, y in enumerate(series) if y is not None]
+    values = [(x, y) for x, y in values if math.isfinite(y)]
+    what = f"{ylabel} over" if ylabel else "values over"
+    text = f"Line chart: {title}: {what} {len(series)} {_plural(unit, len(series))}"
+    if not values:
+        return f"{text}, none of them a finite value."
+    (x_first, first), (x_last, last) = values[0], values[-1]
+    text += f", from {number(first)} ({unit} {x_first}) to {number(last)} ({unit} {x_last})"
+    x_low, low = min(values, key=lambda p: p[1])
+    x_high, high = max(values, key=lambda p: p[1])
+    if low < min(first, last):
+        text += f", lowest {number(low)} at {unit} {x_low}"
+    if high > max(first, last):
+        text += f", highest {number(high)} at {unit} {x_high}"
+    missing = len(series) - len(values)
+    if missing:
+        text += f"; {missing} {_plural(unit, missing)} without a finite value"
+    return text + "."
 
 
 def line_chart(series, title, xlabel="", ylabel=""):
     """``series``: y values (None for a gap), plotted against their index + 1."""
-    step = max(1, -(-len(series) // MAX_POINTS))  # never more points than pixels
-    points = [(i + 1, y) for i, y in enumerate(series) if y is not None and i % step == 0]
+    alt = describe_line(series, title, xlabel, ylabel)
+    title_lines = _wrap(title, TITLE_FONT)
+    left, right = 72, W - 24
+    top = 18 + len(title_lines) * LINE + 8
+    bottom = top + 190
+    height = bottom + 46
+    step = max(1, -(-len(series) // MAX_POINTS))
+    points = [
+        (i + 1, float(y))
+        for i, y in enumerate(series)
+        if y is not None and i % step == 0 and math.isfinite(float(y))
+    ]
     if not points:
-        return _frame(title, '<text x="20" y="130" font-size="12">no finite values</text>')
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    x0, x1 = 1, max(max(xs), 2)
-    y0, y1 = min(0.0, min(ys)), max(ys) or 1.0
-    if y1 == y0:
-        y1 = y0 + 1.0
+        return _frame(title_lines, alt, height, _text(W / 2, top + 90, "no finite values"))
+    ys = [p[1] for p in points]
+    x0, x1 = 1, max(len(series), 2)
+    y_ticks = nice_ticks(min(0.0, min(ys)), max(ys))
+    y0, y1 = y_ticks[0], y_ticks[-1]
 
     def sx(x):
-        return PAD + (x - x0) / (x1 - x0) * (W - 2 * PAD)
+        return left + (x - x0) / (x1 - x0) * (right - left)
 
     def sy(y):
-        return H - PAD - (y - y0) / (y1 - y0) * (H - 2 * PAD)
+        return bottom - (y - y0) / (y1 - y0) * (bottom - top)
 
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(points)
     )
-    axes = (
-        f'<line x1="{PAD}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}" stroke="black"/>'
-        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{H - PAD}" stroke="black"/>'
-        f'<text x="{PAD - 4}" y="{sy(y1) + 4:.1f}" font-size="10" text-anchor="end">{y1:.3g}</text>'
-        f'<text x="{PAD - 4}" y="{sy(y0) + 4:.1f}" font-size="10" text-anchor="end">{y0:.3g}</text>'
-        f'<text x="{sx(x1):.1f}" y="{H - PAD + 14}" font-size="10" text-anchor="middle">{x1}</text>'
-        f'<text x="{W / 2}" y="{H - 8}" font-size="11" text-anchor="middle">{escape(xlabel)}</text>'
-        f'<text x="12" y="{H / 2}" font-size="11" text-anchor="middle" '
-        f'transform="rotate(-90 12 {H / 2})">{escape(ylabel)}</text>'
+    ticks = "".join(
+        f'<line x1="{left - 4}" y1="{sy(y):.1f}" x2="{left}" y2="{sy(y):.1f}" stroke="black"/>'
+        + _text(left - 7, sy(y) + 4, number(y), anchor="end")
+        for y in y_ticks
+    ) + "".join(
+        f'<line x1="{sx(x):.1f}" y1="{bottom}" x2="{sx(x):.1f}" y2="{bottom + 4}" stroke="black"/>'
+        + _text(sx(x), bottom + 18, str(x))
+        for x in sorted({x0, (x0 + x1) // 2, x1})
     )
-    return _frame(title, axes + f'<path d="{path}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
+    axes = (
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>'
+        + ticks
+        + _text((left + right) / 2, bottom + 38, xlabel)
+        + _text(
+            14,
+            (top + bottom) / 2,
+            ylabel,
+            extra=f' transform="rotate(-90 14 {(top + bottom) / 2:.1f})"',
+        )
+    )
+    curve = f'<path d="{path}" fill="none" stroke="#1f77b4" stroke-width="2"/>'
+    return _frame(title_lines, alt, height, axes + curve)
 
 
 def _colour(p):
     """White at 0.5, blue towards 1, orange towards 0."""
-    p = min(max(float(p), 0.0), 1.0)
+    p = min(max(p, 0.0), 1.0)
     if p >= 0.5:
         t = (p - 0.5) * 2
         return f"rgb({int(255 - 224 * t)},{int(255 - 136 * t)},{int(255 - 75 * t)})"
@@ -63,13 +160,56 @@ def _colour(p):
     return f"rgb(255,{int(255 - 128 * t)},{int(255 - 241 * t)})"
 
 
+def _value(v):
+    """A grid value as a float in [0, 1] for colour, NaN when it is none."""
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return v if math.isfinite(v) else math.nan
+
+
+def _nearest(axis, x):
+    return min(range(len(axis)), key=lambda k: abs(axis[k] - x))
+
+
+def describe_heatmap(grid, axis, points, title):
+    """The alt text of a heat map: where the output is above 0.5, and its value at each marked
+    point, with how many of them are on the side of 0.5 their label (0 or 1) asks for."""
+    n = len(axis)
+    values = [_value(grid[i][j]) for i in range(n) for j in range(n)]
+    above = sum(v > 0.5 for v in values)
+    lo, hi = number(axis[0]), number(axis[-1])
+    text = (
+        f"Heat map: {title}: the output over x and y from {lo} to {hi}, above 0.5 on "
+        f"{round(100 * above / max(1, len(values)))}% of the square"
+    )
+    if not points:
+        return text + "."
+    marks, right = [], 0
+    binary = all(str(label) in ("0", "1") for _, _, label in points)
+    for x, y, label in points:
+        v = _value(grid[_nearest(axis, y)][_nearest(axis, x)])
+        shown = "not a number" if math.isnan(v) else f"{v:.2f}"
+        marks.append(f"({number(x)}, {number(y)}), label {label}: {shown}")
+        right += binary and not math.isnan(v) and (v > 0.5) == (str(label) == "1")
+    text += "; output at the marked points: " + "; ".join(marks)
+    if binary:
+        text += f"; {right} of {len(points)} on the side of 0.5 their label asks for"
+    return text + "."
+
+
 def heatmap(grid, axis, points, title, legend=""):
     """``grid[i][j]`` is the output at (axis[j], axis[i]); ``points`` are (x, y, label)."""
+    alt = describe_heatmap(grid, axis, points, title)
+    title_lines = _wrap(title, TITLE_FONT)
     n = len(axis)
-    size = min(W - 2 * PAD, H - 2 * PAD)
+    size = 220
     cell = size / n
-    left, top = (W - size) / 2, PAD
+    left, top = (W - size) / 2, 18 + len(title_lines) * LINE + 8
     lo, hi = axis[0], axis[-1]
+    legend_lines = _wrap(legend, FONT) if legend else []
+    height = top + size + 28 + len(legend_lines) * LINE
 
     def sx(x):
         return left + (x - lo) / (hi - lo) * size
@@ -77,22 +217,31 @@ def heatmap(grid, axis, points, title, legend=""):
     def sy(y):
         return top + size - (y - lo) / (hi - lo) * size
 
+    def colour(v):
+        v = _value(v)
+        return "rgb(200,200,200)" if math.isnan(v) else _colour(v)
+
     cells = "".join(
         f'<rect x="{left + j * cell:.1f}" y="{top + size - (i + 1) * cell:.1f}" '
-        f'width="{cell + 0.3:.1f}" height="{cell + 0.3:.1f}" fill="{_colour(grid[i][j])}"/>'
+        f'width="{cell + 0.3:.1f}" height="{cell + 0.3:.1f}" fill="{colour(grid[i][j])}"/>'
         for i in range(n)
         for j in range(n)
     )
     marks = "".join(
-        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="8" fill="white" stroke="black"/>'
-        f'<text x="{sx(x):.1f}" y="{sy(y) + 4:.1f}" font-size="11" text-anchor="middle">'
-        f"{escape(str(label))}</text>"
+        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="10" fill="white" stroke="black"/>'
+        + _text(sx(x), sy(y) + 4, str(label))
         for x, y, label in points
     )
-    note = (
-        f'<text x="{W / 2}" y="{H - 8}" font-size="9" text-anchor="middle">{escape(legend)}</text>'
+    axis_text = (
+        _text(left, top + size + 16, number(lo))
+        + _text(left + size, top + size + 16, number(hi))
+        + _text(left - 6, top + 4, number(hi), anchor="end")
+        + _text(left - 6, top + size, number(lo), anchor="end")
     )
-    return _frame(title, cells + marks + note)
+    note = "".join(
+        _text(W / 2, top + size + 36 + k * LINE, line) for k, line in enumerate(legend_lines)
+    )
+    return _frame(title_lines, alt, height, cells + marks + axis_text + note)
 
 
 def render(figure):
