@@ -122,6 +122,13 @@ def _compare(expected, got, where, case):
         shape = tuple(expected["shape"]) if want is None else want.shape
         if got is None:
             _fail(case, where, f"expected an array of shape {shape}, got None")
+        if isinstance(got, np.ndarray) and got.dtype != np.float64:
+            _fail(
+                case,
+                where,
+                f"expected float64 values, got {got.dtype} ones: convert with "
+                ".astype(np.float64) (the grader checks the type too)",
+            )
         try:
             array = np.asarray(got, dtype=np.float64)
         except (TypeError, ValueError):
