@@ -181,10 +181,14 @@ EPOCHS_SHOWN = 200
 
 
 def training_curve(rng):
-    """Not scored: the student's own sgd end to end on XOR, for the loss-curve figure."""
+    """Not scored: the student's own sgd end to end on XOR, for the loss-curve figure.
+
+    It passes when the curve is the reference's from the same seed, initialisation and data
+    (not merely going down): the student's own helpers, not the grader's, compute it."""
     seed = int(rng.integers(2**31))
     thetas = ref.init_params([2, 4, 1], np.random.default_rng(seed))
     args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, EPOCHS_SHOWN, 4, RngRef(seed))
+    reference = ref.sgd(*args[:6], np.random.default_rng(seed))[1]
 
     def judge(outcome):
         failed = failure_of(outcome, "sgd")
@@ -197,7 +201,17 @@ def training_curve(rng):
         if not isinstance(losses, list) or not all(isinstance(v, float) for v in losses):
             return Verdict(False, "sgd did not return a list of losses")
         data = {"losses": [v if np.isfinite(v) else None for v in losses[:EPOCHS_SHOWN]]}
-        return Verdict(bool(len(losses) == EPOCHS_SHOWN and losses[-1] < losses[0]), "", data=data)
+        if len(losses) != EPOCHS_SHOWN:
+            return Verdict(False, f"{len(losses)} losses for {EPOCHS_SHOWN} epochs", "", data)
+        if not np.allclose(losses, reference, rtol=1e-6, atol=1e-9, equal_nan=False):
+            return Verdict(
+                False,
+                f"your losses end at {losses[-1]:.6g} after {EPOCHS_SHOWN} epochs; from the same "
+                f"seed, initialisation and data the reference's end at {reference[-1]:.6g}",
+                "curve_differs",
+                data,
+            )
+        return Verdict(True, data=data)
 
-    name = "your sgd, backprop and helpers together train a 2-4-1 network on XOR"
+    name = "your sgd, backprop and helpers together give the reference's loss curve on XOR"
     return Check(name, Call("sgd", args), judge, timeout=10.0, weight=0.0)
