@@ -125,10 +125,10 @@ def shorten(text, width):
     return textwrap.shorten(" ".join(str(text).split()), width, placeholder=" ...")
 
 
-def run_all(student, files, timeout, report):
-    """Run every question, calling ``report(question, passed, total, failures)`` as soon as
-    each is known. Returns None, or the import error's line."""
-    loaded = [load_checks(path) for path in files]
+def run_all(student, files, loaded, timeout, report):
+    """Run every question (``loaded``: ``load_checks`` of each file), calling
+    ``report(question, passed, total, failures)`` as soon as each is known. Returns None, or
+    the import error's line."""
     paths = [str(path) for path in files]
     context = multiprocessing.get_context("spawn")
     index = 0
@@ -195,7 +195,8 @@ def main(argv=None):
     if not files:
         print(f"error: no check files in {args.tests}", file=sys.stderr)
         return 2
-    width = max(len("question"), *(len(load_checks(p)[0]) for p in files))
+    loaded = [load_checks(path) for path in files]
+    width = max(len("question"), *(len(name) for name, _ in loaded))
     print(f"public checks of {student}", flush=True)
     results = []
 
@@ -211,7 +212,7 @@ def main(argv=None):
             for failure in failures[1:]:
                 print(f"{'':<{width}}                 {failure}", flush=True)
 
-    problem = run_all(student, files, args.timeout, report)
+    problem = run_all(student, files, loaded, args.timeout, report)
     if problem is not None:
         print(f"{student} could not be imported: {problem}")
         return 1

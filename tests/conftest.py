@@ -13,6 +13,16 @@ REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
 TEMPLATE = ROOT / "student_template" / "backprop" / "backprop.py"
 
 
+@functools.cache
+def info(name):
+    """``(ASSIGNMENT, Paths)`` of the assignment ``name``."""
+    from autograder.engine.assignment import load
+    from autograder.engine.layout import Paths
+
+    assignment = load(name)
+    return assignment, Paths(assignment.name, assignment.filename)
+
+
 def load_module(path, name):
     """Import the file at ``path`` as a fresh module called ``name``."""
     spec = importlib.util.spec_from_file_location(name, path)

@@ -5,27 +5,19 @@ a hint, and Gradescope grades it. Parametrised over ``layout.names()``: a new as
 tested as soon as its folder exists."""
 
 import re
-from functools import cache
 
 import pytest
-from conftest import need_isolation
+from conftest import info, need_isolation
 
 from autograder.engine import config as config_module
-from autograder.engine.assignment import load
 from autograder.engine.grade import grade_all, hint
-from autograder.engine.layout import Paths, load_file, names
+from autograder.engine.layout import load_file, names
 from autograder.engine.sandbox import ProcessSandbox
 from autograder.engine.submissions import collect
 from tools import check, dist, make_notebook, make_public_checks, run_notebook, strip
 
 ASSIGNMENTS = names()
 CHECK_CELL = re.compile(r'^grader\.check\("(\w+)"', re.M)
-
-
-@cache
-def info(name):
-    assignment = load(name)
-    return assignment, Paths(assignment.name, assignment.filename)
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)

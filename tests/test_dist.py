@@ -9,19 +9,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import info
 
-from autograder.engine.assignment import load
-from autograder.engine.layout import ROOT, Paths, names
+from autograder.engine.layout import ROOT, names
 from tools import dist
 
 SECRET = "course-secret-7f3a9c2e1b"
 ASSIGNMENTS = names()
-
-
-@cache
-def info(name):
-    assignment = load(name)
-    return assignment, Paths(assignment.name, assignment.filename)
 
 
 @cache
@@ -201,10 +195,10 @@ def test_members_are_sorted_with_fixed_times_and_modes(builds):
         with zipfile.ZipFile(builds[1] / name) as archive:
             infos = archive.infolist()
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
-        for info in infos:
-            assert info.date_time == (1980, 1, 1, 0, 0, 0)
-            executable = info.filename in ("run_autograder", "setup.sh")
-            assert info.external_attr >> 16 == (0o100755 if executable else 0o100644)
+        for member in infos:
+            assert member.date_time == (1980, 1, 1, 0, 0, 0)
+            executable = member.filename in ("run_autograder", "setup.sh")
+            assert member.external_attr >> 16 == (0o100755 if executable else 0o100644)
 
 
 def test_source_date_epoch_sets_the_member_times(monkeypatch):

@@ -8,13 +8,13 @@ Exit status 0 when every check passes, 1 otherwise, 2 on a usage error.
 """
 
 import argparse
-import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from otter.test_files.exception_test import ExceptionTestFile
 
+from autograder.engine.layout import load_file
 from tools import assignments
 
 
@@ -28,14 +28,6 @@ class QuestionResult:
     @property
     def ok(self):
         return self.passed == self.total
-
-
-def load_module(path, name):
-    """Import the file at ``path`` as a fresh module."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def failure_line(message):
@@ -105,7 +97,7 @@ def main(argv=None):
         print(f"error: no test files in {tests}", file=sys.stderr)
         return 2
     try:
-        module = load_module(student, paths.stem)
+        module = load_file(student, f"{paths.stem}_under_check")
     except Exception as error:  # a syntax error or a crash at import: one line, not a traceback
         print(f"{student} could not be imported: {type(error).__name__}: {error}")
         return 1

@@ -266,11 +266,11 @@ BUILDERS = {
 def resolve(name=None, config=None):
     """``(ASSIGNMENT, Paths)`` of the assignment to build: ``name``, else the one ``config``
     names, else the course's default. A config that names another assignment is refused."""
-    named = config_module.load(config).assignment.removeprefix("autograder.") if config else None
-    if config:
+    named = None
+    if config:  # only an ``assignment`` the file itself names counts, not the default
         with open(config, "rb") as handle:
-            explicit = "assignment" in config_module.tomllib.load(handle)
-        named = named if explicit else None
+            named = config_module.tomllib.load(handle).get("assignment")
+        named = str(named).removeprefix("autograder.") if named is not None else None
     if name and named and named != name:
         raise DistError(
             f"{config} names the assignment {named!r}, not {name!r}: use that config's own "

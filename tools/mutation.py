@@ -155,7 +155,7 @@ def changes(node, parents):
             for bound in ("lower", "upper"):
                 if getattr(index, bound) is not None:
                     found.append(("index", lambda b=bound: setattr(index, b, None)))
-            if _is_number(index.lower) if index.lower is not None else False:
+            if index.lower is not None and _is_number(index.lower):
                 found.append(
                     ("index", lambda: setattr(index.lower, "value", index.lower.value + 1))
                 )

@@ -4,10 +4,8 @@ worker, the public cases, and the small constructors of checks.
 
 import numpy as np
 
-from ..engine.checks import Check, expect
+from ..engine.checks import value_check
 from ..engine.public import warning_means
-from ..engine.runner import Call
-from ..engine.wire import FnRef, RngRef
 from .reference import public, ref
 
 PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
@@ -82,27 +80,9 @@ PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR
 FUNCTIONS = {name: getattr(ref, name) for name in CONTRACT} | SCALAR_FUNCTIONS | PUBLIC_FUNCTIONS
 
 
-def check(name, fn, args, expected, kwargs=None, proxies=(), **options):
-    """A value check of ``fn(*args, **kwargs)`` against ``expected``."""
-    timeout = options.pop("timeout", 2.0)
-    weight = options.pop("weight", 1.0)
-    warning_key = options.pop("warning_key", "")
-    judge = expect(expected, fn, sent=args, **options)
+def check(name, fn, args, expected, kwargs=None, proxies=(), warning_key="", **options):
+    """The engine's ``value_check``; a warning during the call is the mistake ``warning_key``."""
+    made = value_check(name, fn, args, expected, kwargs, proxies, **options)
     if warning_key:
-        judge = warning_means(warning_key, judge)
-    return Check(name, Call(fn, tuple(args), kwargs or {}, tuple(proxies)), judge, timeout, weight)
-
-
-def live(value):
-    """Turn FnRefs and RngRefs of the sent arguments into the reference's own objects."""
-    if isinstance(value, FnRef):
-        return FUNCTIONS[value.name]
-    if isinstance(value, RngRef):
-        return np.random.default_rng(value.seed)
-    if isinstance(value, list):
-        return [live(v) for v in value]
-    return value
-
-
-def ref_call(fn, args):
-    return getattr(ref, fn)(*[live(a) for a in args])
+        made.judge = warning_means(warning_key, made.judge)
+    return made

@@ -188,7 +188,6 @@ def training_curve(rng):
     seed = int(rng.integers(2**31))
     thetas = ref.init_params([2, 4, 1], np.random.default_rng(seed))
     args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, EPOCHS_SHOWN, 4, RngRef(seed))
-    reference = ref.sgd(*args[:6], np.random.default_rng(seed))[1]
 
     def judge(outcome):
         failed = failure_of(outcome, "sgd")
@@ -203,6 +202,8 @@ def training_curve(rng):
         data = {"losses": [v if np.isfinite(v) else None for v in losses[:EPOCHS_SHOWN]]}
         if len(losses) != EPOCHS_SHOWN:
             return Verdict(False, f"{len(losses)} losses for {EPOCHS_SHOWN} epochs", "", data)
+        # the reference's curve (19 ms) only for a submission whose sgd returned a curve
+        reference = ref.sgd(*args[:6], np.random.default_rng(seed))[1]
         if not np.allclose(losses, reference, rtol=1e-6, atol=1e-9, equal_nan=False):
             return Verdict(
                 False,

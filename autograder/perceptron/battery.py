@@ -11,9 +11,8 @@ own question.
 
 import numpy as np
 
-from ..engine.checks import Check, Question, expect, question_rng
+from ..engine.checks import Question, question_rng, value_check
 from ..engine.public import PublicCases
-from ..engine.runner import Call
 from ..engine.wire import RngRef
 from . import cases, mutants
 from .figures import mistakes_of
@@ -71,9 +70,10 @@ CASES = PublicCases(
 
 
 def check(name, fn, args, expected, kwargs=None, proxies=(), data=None, **options):
-    """A value check of ``fn(*args, **kwargs)`` against ``expected``."""
-    judge = lenient(expect(expected, fn, sent=args, data=data, **options), fn == "train")
-    return Check(name, Call(fn, tuple(args), kwargs or {}, tuple(proxies)), judge)
+    """The engine's ``value_check``, lenient about the containers of what comes back."""
+    made = value_check(name, fn, args, expected, kwargs, proxies, data=data, **options)
+    made.judge = lenient(made.judge, fn == "train")
+    return made
 
 
 # --- the unit ---
