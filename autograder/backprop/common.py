@@ -4,8 +4,9 @@ worker, the public cases, and the small constructors of checks.
 
 import numpy as np
 
-from ..engine.checks import value_check
-from ..engine.public import warning_means
+from ..engine.checks import match_mistake, value_check
+from ..engine.public import live_value, warning_means
+from . import library
 from .reference import public, ref
 
 PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
@@ -80,8 +81,33 @@ PUBLIC_FUNCTIONS = {k: v for k, v in PUBLIC.FUNCTIONS.items() if k not in SCALAR
 FUNCTIONS = {name: getattr(ref, name) for name in CONTRACT} | SCALAR_FUNCTIONS | PUBLIC_FUNCTIONS
 
 
+def known_mistakes(fn, args, kwargs=None, own=None, error_hints=None):
+    """``expect``'s ``mistakes`` and ``error_hints`` for a call of ``fn``: the check's ``own``
+    first, then the library's entries for ``fn`` (``library.py``), all computed only when the
+    check fails."""
+
+    def live():
+        return live_value(list(args), FUNCTIONS), live_value(dict(kwargs or {}), FUNCTIONS)
+
+    def mistakes():
+        found = dict((own() if callable(own) else own) or {})
+        for key, predicate in library.candidates(fn, live).items():
+            found[key] = either(found[key], predicate) if key in found else predicate
+        return found
+
+    return {"mistakes": mistakes, "error_hints": (error_hints or {}) | library.ERRORS.get(fn, {})}
+
+
+def either(value, predicate):
+    """A predicate true for ``value`` (a wrong value, or a predicate) or for ``predicate``."""
+    return lambda got: bool(match_mistake(got, {"own": value})) or predicate(got)
+
+
 def check(name, fn, args, expected, kwargs=None, proxies=(), warning_key="", **options):
-    """The engine's ``value_check``; a warning during the call is the mistake ``warning_key``."""
+    """The engine's ``value_check`` with the library's known mistakes of ``fn``; a warning
+    during the call is the mistake ``warning_key``."""
+    own, hints = options.pop("mistakes", None), options.pop("error_hints", None)
+    options |= known_mistakes(fn, args, kwargs, own, hints)
     made = value_check(name, fn, args, expected, kwargs, proxies, **options)
     if warning_key:
         made.judge = warning_means(warning_key, made.judge)

@@ -112,8 +112,11 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
                 batch = rng.permutation(n)[:batch_size]
             else:
                 batch = order[start : start + batch_size]
-            batch_losses.append(0.5 * ref.mse(y[batch], ref.predict(thetas, X[batch], g)))
-            grads = ref.backprop(thetas, X[batch], y[batch], g, g_prime)
+            targets = (
+                y[start : start + batch_size] if mistake == "targets_not_permuted" else y[batch]
+            )
+            batch_losses.append(0.5 * ref.mse(targets, ref.predict(thetas, X[batch], g)))
+            grads = ref.backprop(thetas, X[batch], targets, g, g_prime)
             thetas = ref.update(thetas, grads, eta)
         after = ref.mse(y, ref.predict(thetas, X, g))
         if mistake == "loss_before_epoch":
@@ -135,4 +138,5 @@ SGD_MISTAKES = (
     "loss_before_epoch",
     "loss_without_half",
     "loss_of_batches",
+    "targets_not_permuted",
 )

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..engine.checks import Verdict, failure_of
 from ..engine.public import PublicCases
-from .common import FUNCTIONS, PUBLIC
+from .common import FUNCTIONS, PUBLIC, known_mistakes
 from .network import BACKPROP_HELPERS, SGD_HELPERS, losses_as_list
 from .reference import ref
 from .xor import problem_mistake, thetas_problem
@@ -53,6 +53,7 @@ CASES = PublicCases(
     },
     judges={"classifies_xor": classifies_xor_judge},
     wrappers={"sgd": losses_as_list},
+    library=known_mistakes,
 )
 
 

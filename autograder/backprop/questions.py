@@ -78,6 +78,102 @@ HINTS = {
     "integer_copy": "θ holds integers here, and an integer copy cannot hold θ_k ± h (it is "
     "truncated back to θ_k, so the gradient comes out 0): copy as floats, "
     "np.array(theta, dtype=np.float64).",
+    # from the known-mistake library (library.py)
+    "step_sign": "The step of slide 'A Multilayer Perceptron for XOR' outputs 0 or 1 "
+    "(φ(x) = 1 if x ≥ 0, else 0), not −1/+1 or the sign of x.",
+    "step_half_at_zero": "(sign(z) + 1) / 2 gives ½ at z = 0; the slide's step is 1 there "
+    "(x ≥ 0): np.where(z >= 0, 1.0, 0.0).",
+    "sigmoid_sign": "σ(z) = 1 / (1 + e^(−z)): the exponent is −z. With e^(+z) you get "
+    "σ(−z) = 1 − σ(z), a curve mirrored left to right.",
+    "sigmoid_denominator": "σ(z) = 1 / (1 + e^(−z)): the denominator is a sum, 1 + e^(−z).",
+    "activation_swapped": "This is the other activation: σ(z) = 1 / (1 + e^(−z)) lies in "
+    "(0, 1), tanh(z) in (−1, 1).",
+    "sigmoid_prime_is_sigmoid": "σ'(z) is the derivative, σ(z)(1 − σ(z)) (slide 'Chain "
+    "rule'), not σ(z) or 1 − σ(z) alone.",
+    "sigmoid_prime_formula": "σ'(z) = σ(z) · (1 − σ(z)): both factors are σ(z), evaluated at "
+    "the pre-activation z.",
+    "sign_flipped_derivative": "The derivative has the opposite sign: σ'(z) = σ(z)(1 − σ(z)) "
+    "and tanh'(z) = 1 − tanh²(z) are never negative.",
+    "tanh_via_sigmoid": "tanh(z) = 2σ(2z) − 1: the argument of σ is 2z and 1 is subtracted "
+    "(or simply np.tanh(z)).",
+    "tanh_prime_square_inside": "tanh'(z) = 1 − tanh²(z) = 1 − (tanh z)²: square the value "
+    "tanh(z), not its argument (tanh(z²) is another function).",
+    "tanh_prime_formula": "tanh'(z) = 1 − tanh²(z): one minus the square of tanh(z), nothing else.",
+    "tanh_prime_is_tanh": "tanh_prime is the derivative, 1 − tanh²(z), not tanh(z) itself.",
+    "identity_is_derivative": "identity(z) returns z (a copy of it), and identity_prime(z) the "
+    "ones: these two are swapped.",
+    "identity_prime_returns_z": "The derivative of g(z) = z is 1 everywhere: np.ones_like(z), "
+    "not z.",
+    "identity_prime_zero": "The derivative of g(z) = z is 1, not 0: np.ones_like(z).",
+    "mse_square_root": "MSE has no square root: (1/N) Σ_i ‖y_i − ŷ_i‖² squares the norm. "
+    "np.linalg.norm gives √(Σ (y − ŷ)²); sum the squares instead, np.sum((y - y_hat) ** 2).",
+    "mse_divides_by_outputs": "Divide by the number of instances N = y.shape[0], not by the "
+    "number of outputs C.",
+    "mse_absolute": "Square the errors, (y − ŷ)²: absolute values give the mean absolute "
+    "error, another loss.",
+    "loss_not_reduced": "A loss is one number: sum (and for the MSE divide by N) over every "
+    "instance and output; your result still has one value per instance or per entry.",
+    "bce_one_term": "Binary cross-entropy has two terms, −Σ [y log ŷ + (1 − y) log(1 − ŷ)]: "
+    "the second counts the instances of class 0.",
+    "bce_minus_on_one_term": "The minus sign applies to both terms: −Σ [y log ŷ + (1 − y) "
+    "log(1 − ŷ)]; mind the brackets.",
+    "bce_terms_swapped": "y multiplies log ŷ and (1 − y) multiplies log(1 − ŷ): the terms are "
+    "swapped.",
+    "log_base": "The cross-entropies use the natural logarithm, np.log (not log10 or log2).",
+    "cce_binary_formula": "Categorical cross-entropy is −Σ_i Σ_c y_ic log ŷ_ic only: the "
+    "(1 − y) log(1 − ŷ) term belongs to the binary loss.",
+    "cce_all_classes": "Weight each log ŷ_ic by y_ic: only the true class of each instance "
+    "counts, −Σ_i Σ_c y_ic log ŷ_ic.",
+    "cce_row_max": "Take the predicted probability of the true class (where y_ic = 1), not "
+    "the largest one of the row.",
+    "cce_mean_over_entries": "Categorical cross-entropy is a sum over instances and classes, "
+    "not a mean over the entries.",
+    "h_too_small": "h is so small that x + h and x − h round to x in float64 and the "
+    "difference is 0: keep the contract's default h = 1e-5.",
+    "backward_difference": "Use the central difference (f(x + h) − f(x − h)) / 2h of slide "
+    "'Derivative', not the one-sided (f(x) − f(x − h)) / h.",
+    "difference_not_divided": "Divide the difference f(x + h) − f(x − h) by 2h.",
+    "gradient_by_rows": "θ is a matrix: compute one partial derivative per entry, moving one "
+    "θ_k at a time (for k in np.ndindex(theta.shape)); a loop over len(theta) moves a whole "
+    "row at once.",
+    "init_bias_drawn_apart": "Draw each layer in one call, rng.normal(0.0, 1.0, size=(n_l + 1, "
+    "n_{l+1})): drawing the weights and then a separate bias row puts the generator's numbers "
+    "in other places than the contract says.",
+    "init_distribution": "The contract's weights are standard normal draws, "
+    "rng.normal(0.0, 1.0, size=(n_l + 1, n_{l+1})), not uniform ones.",
+    "init_scaled": "The contract's initialisation is rng.normal(0.0, 1.0, ...) without scaling "
+    "(no 1/√n, Xavier or He factor, no 0.1).",
+    "forward_swapped_outputs": "Return (zs, activations) in this order: the pre-activations first.",
+    "ignores_g": "Use the activation g you are given (tanh when tanh is passed), not σ written "
+    "into the code.",
+    "predict_rounded": "predict returns the output activations a^(out) themselves (numbers in "
+    "(0, 1) for σ), not class labels 0/1.",
+    "predict_hidden_layer": "The prediction is the last activation, a^(out) = activations[-1].",
+    "predict_returns_list": "predict returns one array, the last activation activations[-1], "
+    "not the whole list.",
+    "delta_from_loss": "δ^out uses the derivative of the loss, ∂L/∂a = a − y (slide "
+    "'Multilayer perceptron: Update weights'), not the loss ½(a − y)² itself.",
+    "delta_divided_by_n": "δ has no 1/N: the mean over the batch is taken once, in "
+    "weight_gradient.",
+    "hidden_no_transpose": "δ^(l) = (δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)): δ^(l+1) is (N, n_{l+1}) and "
+    "θ^(l+1)[1:] is (n_l, n_{l+1}), so the product needs the transpose: delta_next @ "
+    "theta_next[1:].T.",
+    "hidden_prime_on_z_as_a": "a(1 − a) is σ' written with the activation a = σ(z); you are "
+    "given z, so call g_prime(z).",
+    "grad_divides_by_width": "Average over the batch: divide by the number of instances N = "
+    "delta.shape[0], not by a layer's width.",
+    "grad_bias_input_zero": "The constant input is a_0 = 1, not 0: prepend a column of ones, so "
+    "the bias gradient is the mean of δ.",
+    "backprop_guard": "Propagate δ down to the first hidden layer: every layer l > 0 needs "
+    "δ^(l) from δ^(l+1), so the loop's condition is layer > 0 (not > 1), and each layer's "
+    "gradient uses its own δ.",
+    "backprop_no_hidden_delta": "Each layer has its own δ: compute δ^(l) = (δ^(l+1) "
+    "θ^(l+1)ᵀ) ⊙ g'(z^(l)) with delta_hidden before the gradient of layer l.",
+    "grads_reversed": "grads[l] belongs to thetas[l]: the loop goes backwards, so fill "
+    "grads[l] (or reverse the list at the end).",
+    "update_divides_eta": "θ ← θ − η ∂L/∂θ: multiply the gradient by η, do not divide.",
+    "update_no_eta": "θ ← θ − η ∂L/∂θ: the gradient is scaled by the learning rate η.",
+    "update_one_layer": "Update every layer: return [θ − η g for θ, g in zip(thetas, grads)].",
     # network
     "backprop_z_index": 'Slide "Backpropagation: error of hidden layer": δ^(l) = '
     "(δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)) takes the hidden layer's own pre-activation. In the loop, "
@@ -153,6 +249,9 @@ HINTS = {
     "'Multilayer perceptron: Loss'.",
     "loss_of_batches": "Record the loss on the whole training set after each epoch, not an "
     "average of the batch losses.",
+    "targets_not_permuted": "Shuffle inputs and targets together: index both X and y with the "
+    "same batch of the permutation (X[batch], y[batch]), or each input is trained toward "
+    "another instance's target.",
     "xor_wrong": "With step units: one hidden unit computes OR, the other AND; the output "
     "fires for OR and not AND. The bias θ_0j sets each unit's threshold.",
     "xor_not_trained": "train_xor must train: start from init_params with "

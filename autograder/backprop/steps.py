@@ -17,16 +17,8 @@ def activation_checks(rng, name):
     out = []
     for fn, zz in [(name, z_small), (name, z)] + ([(prime, z_small), (prime, z)] if prime else []):
         mistakes = {}
-        if fn.endswith("_prime"):
-            # g' evaluated as if z were the activation a = g(z)
-            on_act = zz * (1 - zz) if fn == "sigmoid_prime" else 1 - zz * zz
-            mistakes = {"prime_on_activation": on_act}
-            if fn == "tanh_prime":
-                mistakes["tanh_prime_no_square"] = 1 - np.tanh(zz)
-            if fn == "identity_prime":
-                mistakes = {"prime_not_array": lambda got: not isinstance(got, np.ndarray)}
-        if fn == "step":
-            mistakes = {"step_strict": (zz > 0).astype(np.float64)}
+        if fn == "identity_prime":
+            mistakes = {"prime_not_array": lambda got: not isinstance(got, np.ndarray)}
         desc = f"{fn} on an array of shape {zz.shape}"
         out.append(check(desc, fn, (zz,), getattr(ref, fn)(zz), mistakes=mistakes))
     if name == "step":
@@ -38,7 +30,6 @@ def activation_checks(rng, name):
                 "step",
                 (zeros,),
                 np.ones((2, 3)),
-                mistakes={"step_strict": np.zeros((2, 3))},
             ),
         )
     saturated = np.array([[-1000.0, -710.5, 0.0, 710.5, 1000.0]])
@@ -58,9 +49,6 @@ def activation_checks(rng, name):
     if name == "sigmoid":
         big = np.array([[-1000.0, -60.0, 0.0, 60.0, 1000.0]])
         for fn in ("sigmoid", "sigmoid_prime"):
-            mistakes = {"sigmoid_overflow": lambda got: True}
-            if fn == "sigmoid_prime":  # σ' evaluated on z as if it were σ(z)
-                mistakes = {"prime_on_activation": big * (1 - big)} | mistakes
             out.append(
                 check(
                     f"{fn} on saturated inputs ±60, ±1000 (no overflow warning)",
@@ -69,7 +57,7 @@ def activation_checks(rng, name):
                     getattr(ref, fn)(big),
                     no_warnings=True,
                     warning_key="sigmoid_overflow",
-                    mistakes=mistakes,
+                    mistakes={"sigmoid_overflow": lambda got: not np.all(np.isfinite(got))},
                 )
             )
     return out
@@ -111,20 +99,9 @@ def loss_checks(rng, name):
 def loss_check(name, y, y_hat, extra="", passed=None):
     expected = getattr(ref, name)(y, y_hat)
     n, c = y.shape
-    raw = ((y - y_hat) ** 2).sum()
-    mistakes = {
-        "mse": {
-            "sum_not_mean": raw,
-            "mean_over_outputs": raw / (n * c),
-            "half_factor": raw / n / 2,
-        },
-        "binary_cross_entropy": {"mean_not_sum": expected / n, "sign_of_loss": -expected},
-        "categorical_cross_entropy": {"mean_not_sum": expected / n, "sign_of_loss": -expected},
-    }[name]
+    mistakes = {}
     if name != "mse":
         mistakes["no_clipping"] = lambda got: not np.isfinite(got)
-        if c == 1 and n > 1:
-            mistakes.pop("mean_over_outputs", None)
     if n == 1 and passed is not None:
         # right on every batch, wrong on one instance: the evidence of a lost batch axis
         evidence = {"single_instance": lambda got: bool(passed) and all(passed.values())}
@@ -158,13 +135,6 @@ def derivative_checks(rng):
         f, x = SCALAR_FUNCTIONS[fname], float(rng.uniform(-2.0, 2.0))
         step = 1e-5 if h is None else h
         expected = ref.numerical_derivative(f, x, step)
-        mistakes = {
-            "forward_difference": (f(x + step) - f(x)) / step,
-            "wrong_denominator": (f(x + step) - f(x - step)) / step,
-            "precedence_2h": (f(x + step) - f(x - step)) / 2.0 * step,
-        }
-        if h is not None:
-            mistakes["ignores_h"] = ref.numerical_derivative(f, x)
         kwargs = {} if h is None else {"h": h}
         desc = f"numerical_derivative of {fname} at x = {x:.4f}" + (f", h = {h:g}" if h else "")
         out.append(
@@ -175,22 +145,20 @@ def derivative_checks(rng):
                 expected,
                 kwargs,
                 rtol=1e-7,
-                mistakes=mistakes,
             )
         )
     return out
 
 
-def not_restored(f, theta, h):
-    """The central difference with θ_k left at θ_k − h after its two evaluations."""
-    work = np.array(theta, dtype=np.float64)
-    grad = np.zeros_like(work)
-    for k in np.ndindex(work.shape):
-        work[k] += h
-        f_plus = f(work)
-        work[k] -= 2.0 * h
-        grad[k] = (f_plus - f(work)) / (2.0 * h)
-    return grad
+def rows_constant(got, expected):
+    """Each row of ``got`` holds one number where the expected rows do not: a loop over
+    ``len(theta)`` moved whole rows."""
+    if not (isinstance(got, np.ndarray) and got.shape == expected.shape and got.ndim == 2):
+        return False
+    if got.shape[0] < 2 or got.shape[1] < 2 or np.allclose(got, got.flat[0]):
+        return False  # one row, or one number everywhere: that is moving every entry at once
+    flat = np.allclose(got, got[:, :1])
+    return bool(flat and not np.allclose(expected, expected[:, :1]))
 
 
 def gradient_checks(rng):
@@ -209,26 +177,12 @@ def gradient_checks(rng):
         f, shape = SCALAR_FUNCTIONS[fname], theta.shape
         step = 1e-5 if h is None else h
         expected = ref.numerical_gradient(f, theta, step)
-        forward = np.zeros_like(expected)
-        for k in np.ndindex(shape):
-            moved = np.array(theta, dtype=np.float64)
-            moved[k] += step
-            forward[k] = (f(moved) - f(theta)) / step
-        ones = np.ones(shape)
-        along_all = (f(theta + step * ones) - f(theta - step * ones)) / (2 * step)
-        mistakes = {
-            "forward_difference": forward,
-            "wrong_denominator": 2 * expected,
-            "gradient_not_restored": not_restored(f, theta, step),
-            "perturbs_all": np.full(shape, along_all),
-        }
+        mistakes = {"gradient_by_rows": lambda got, e=expected: rows_constant(got, e)}
         if theta.dtype.kind == "i":
             # θ_k ± h truncated in an integer copy: integers back, or a gradient of zeros
             mistakes["integer_copy"] = lambda got: (
                 np.asarray(got).dtype.kind in "iu" or (np.size(got) > 0 and not np.any(got))
             )
-        if h is not None:
-            mistakes["ignores_h"] = ref.numerical_gradient(f, theta)
         kwargs = {} if h is None else {"h": h}
         kind = "an integer" if theta.dtype.kind == "i" else "a"
         desc = f"numerical_gradient of {fname} at {kind} {shape} array" + (

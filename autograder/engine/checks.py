@@ -93,6 +93,14 @@ ENGINE_HINTS = {
     "the message). When that number is N, 1/N, 2 or ½, a mean, a sum or a ½ is off; otherwise "
     "one factor of the formula is wrong as a whole (a derivative, a rate, a step) or misplaced "
     "by operator precedence (x / 2 * h is (x / 2) · h, not x / (2h)).",
+    "relation_zero": "Your result is 0 everywhere: look for a product with an array of zeros, "
+    "a result that is created but never filled in, an integer division, or a step so small "
+    "that it vanishes in float64.",
+    "relation_permuted": "Your values are the right ones in the wrong places: check the order "
+    "of rows and columns (a transpose, reshape instead of .T, an axis), and the order in which "
+    "values are drawn or written.",
+    "relation_power": "Your result is the square or the square root of the expected one: a "
+    "norm is the square root of a sum of squares, and x ** 2 squares what it follows.",
     "relation_offset": "Your result is off by the same constant everywhere: a term is added or "
     "dropped (a bias, a constant 1).",
     "relation_one_row": "Only one row of your result is wrong, the rest is right: look at the "

@@ -70,6 +70,24 @@ def warning_means(key, judge):
     return judge_with_key
 
 
+def live_value(value, functions):
+    """A sent argument as the trusted side's functions receive it: a function by name is the
+    trusted one (``functions``), an rng by seed a new generator, arrays a copy."""
+    if isinstance(value, FnRef):
+        return functions[value.name]
+    if isinstance(value, RngRef):
+        return np.random.default_rng(value.seed)
+    if isinstance(value, list):
+        return [live_value(v, functions) for v in value]
+    if isinstance(value, tuple):
+        return tuple(live_value(v, functions) for v in value)
+    if isinstance(value, dict):
+        return {k: live_value(v, functions) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
 @dataclass
 class PublicCases:
     """How one assignment turns its public cases into checks.
@@ -81,6 +99,8 @@ class PublicCases:
     warnings : contract function -> mistake key of a warning under ``no_warnings``
     judges : check kind -> ``judge(case, fn) -> judge`` for the assignment's own kinds
     wrappers : contract function -> ``wrap(judge) -> judge`` (e.g. convert what came back)
+    library : ``library(fn, args) -> dict`` of ``mistakes`` and ``error_hints`` for ``expect``
+        (the assignment's known mistakes, also on its public cases)
     """
 
     module: object
@@ -91,15 +111,11 @@ class PublicCases:
     judges: dict = field(default_factory=dict)
     wrappers: dict = field(default_factory=dict)
 
+    library: object = None  # (fn, args) -> mistakes of ``expect`` for a "values" case
+
     def live(self, value):
         """A sent argument as the reference receives it."""
-        if isinstance(value, FnRef):
-            return self.functions[value.name]
-        if isinstance(value, RngRef):
-            return np.random.default_rng(value.seed)
-        if isinstance(value, list):
-            return [self.live(v) for v in value]
-        return value
+        return live_value(value, self.functions)
 
     def args(self, case):
         """The case's arguments, with omitted defaults that are contract functions passed by
@@ -136,6 +152,7 @@ class PublicCases:
                     rtol=case.get("rtol", self.module.RTOL),
                     atol=case.get("atol", self.module.ATOL),
                     no_warnings=bool(case.get("no_warnings")),
+                    **(self.library(fn, args) if self.library else {}),
                 )
                 if fn in self.warnings:
                     judge = warning_means(self.warnings[fn], judge)

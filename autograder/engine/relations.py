@@ -1,10 +1,11 @@
 """How a wrong answer relates to the right one, when no known mistake matches.
 
-A value that is the expected one reshaped, transposed, negated, scaled or shifted by a
-constant, or wrong in one row or one column only, says a lot about the cause, whatever the
-assignment. ``relation(expected, got)`` finds the first such relation (plain evidence, never a
-guess) and returns ``(key, what)``: a mistake key of the engine's (``relation_*``, with a hint
-in ``ENGINE_HINTS``) and a short description for the message, e.g.
+A value that is the expected one reshaped, transposed, negated, zero, permuted, its square
+(root), scaled or shifted by a constant, or wrong in one row or one column only, says a lot
+about the cause, whatever the assignment. ``relation(expected, got)`` finds the first such
+relation (plain evidence, never a guess) and returns ``(key, what)``: a mistake key of the
+engine's (``relation_*``, with a hint in ``ENGINE_HINTS``) and a short description for the
+message, e.g.
 ``("relation_factor", "every value is 4 times the expected one")``.
 
 Everything here runs on decoded worker data: arrays larger than ``MAX_SIZE`` are not
@@ -107,6 +108,14 @@ def relation(expected, got, rtol=1e-7, atol=1e-10):
         return "relation_transposed", "the transpose of the expected array"
     if _close(g, -e, rtol, atol):
         return "relation_sign", "every value is the expected one with the opposite sign"
+    if not np.any(g):
+        return "relation_zero", "every value is 0"
+    if e.size > 2 and _close(np.sort(g, axis=None), np.sort(e, axis=None), rtol, atol):
+        return "relation_permuted", "the expected values, in other places"
+    if np.all(e >= 0) and _close(g, np.sqrt(e), rtol, atol):
+        return "relation_power", "every value is the square root of the expected one"
+    if _close(g, e * e, rtol, atol):
+        return "relation_power", "every value is the square of the expected one"
     big = np.abs(e) > 1e-6 * scale
     if np.all(np.abs(g[~big]) <= 1e-6 * max(scale, float(np.max(np.abs(g))))):
         factor = _constant((g[big] / e[big]).ravel(), rtol=1e-6)
