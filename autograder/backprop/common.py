@@ -98,9 +98,10 @@ def known_mistakes(fn, args, kwargs=None, own=None, error_hints=None):
     return {"mistakes": mistakes, "error_hints": (error_hints or {}) | library.ERRORS.get(fn, {})}
 
 
-def either(value, predicate):
-    """A predicate true for ``value`` (a wrong value, or a predicate) or for ``predicate``."""
-    return lambda got: bool(match_mistake(got, {"own": value})) or predicate(got)
+def either(first, second):
+    """A predicate true for what matches ``first`` or ``second`` (each a wrong value or a
+    predicate)."""
+    return lambda got: bool(match_mistake(got, {"a": first}) or match_mistake(got, {"b": second}))
 
 
 def check(name, fn, args, expected, kwargs=None, proxies=(), warning_key="", **options):

@@ -81,6 +81,37 @@ def _backprop_guard(thetas, X, y, g, g_prime, last_hidden=1):
     return grads
 
 
+def _backprop_slip(thetas, X, y, g, g_prime, slip):
+    """backprop with one argument of a helper call slipped (``slip``):
+
+    - ``"output_default_prime"`` / ``"hidden_default_prime"``: ``g_prime`` not passed on to
+      ``delta_output`` / ``delta_hidden``, so their default σ' is used;
+    - ``"output_prime_at_a"``: ``delta_output`` given a^out where z^out belongs;
+    - ``"first_layer_missing"``: the loop stops before layer 0 (its gradient left None).
+    """
+    zs, acts = ref.forward(thetas, X, g)
+    out_prime = ref.sigmoid_prime if slip == "output_default_prime" else g_prime
+    hidden_prime = ref.sigmoid_prime if slip == "hidden_default_prime" else g_prime
+    z_out = acts[-1] if slip == "output_prime_at_a" else zs[-1]
+    delta = ref.delta_output(acts[-1], y, z_out, out_prime)
+    grads = [None] * len(thetas)
+    stop = 0 if slip == "first_layer_missing" else -1
+    for layer in range(len(thetas) - 1, stop, -1):
+        grads[layer] = ref.weight_gradient(delta, acts[layer])
+        if layer > 0:
+            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], hidden_prime)
+    return grads
+
+
+def _slipped(slip):
+    def wrong(thetas, X, y, g=ref.sigmoid, g_prime=ref.sigmoid_prime):
+        if slip.endswith("default_prime") and g_prime is ref.sigmoid_prime:
+            return None  # the default is right for a sigmoid network
+        return _backprop_slip(thetas, X, y, g, g_prime, slip)
+
+    return wrong
+
+
 def _backprop_without_hidden_delta(thetas, X, y, g, g_prime):
     """backprop that uses δ^out for every layer (δ never propagated)."""
     zs, acts = ref.forward(thetas, X, g)
@@ -302,6 +333,12 @@ LIBRARY = {
         ],
     ],
     "forward": [
+        (
+            "zs_are_activations",
+            lambda thetas, X, g=ref.sigmoid: (
+                (ref.forward(thetas, X, g)[1][1:],) + ref.forward(thetas, X, g)[1:]
+            ),
+        ),
         ("bias_last", mutants.forward_bias_last),
         ("bias_dropped", mutants.forward_bias_dropped),
         ("no_output_activation", mutants.forward_no_output_activation),
@@ -326,6 +363,7 @@ LIBRARY = {
         ("delta_from_loss", lambda a, y, z, gp=ref.sigmoid_prime: 0.5 * (a - y) ** 2 * gp(z)),
         ("delta_from_loss", lambda a, y, z, gp=ref.sigmoid_prime: (a - y) ** 2 * gp(z)),
         ("delta_divided_by_n", lambda a, y, z, gp=ref.sigmoid_prime: (a - y) * gp(z) / len(a)),
+        ("delta_output_factor_two", lambda a, y, z, gp=ref.sigmoid_prime: 2.0 * (a - y) * gp(z)),
         ("ignores_g_prime", lambda a, y, z, gp=ref.sigmoid_prime: (a - y) * ref.sigmoid_prime(z)),
         ("ignores_g_prime", lambda a, y, z, gp=ref.sigmoid_prime: (a - y) * a * (1 - a)),
         ("g_for_g_prime", lambda a, y, z, gp=ref.sigmoid_prime: (a - y) * _activation_of(gp)(z)),
@@ -363,6 +401,10 @@ LIBRARY = {
         ("grad_no_bias_row", lambda d, a: a.T @ d / len(a)),
     ],
     "backprop": [
+        ("backprop_default_g_prime", _slipped("output_default_prime")),
+        ("backprop_default_g_prime", _slipped("hidden_default_prime")),
+        ("prime_on_activation", _slipped("output_prime_at_a")),
+        ("backprop_first_layer_missing", _slipped("first_layer_missing")),
         (
             "grad_sum_not_mean",
             lambda thetas, X, y, g=ref.sigmoid, gp=ref.sigmoid_prime: [

@@ -100,7 +100,7 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
             order = np.arange(n)
         elif mistake == "shuffle_once":
             order = once
-        elif mistake == "shuffle_per_batch":
+        elif mistake in ("shuffle_per_batch", "shuffle_per_batch_slice"):
             order = None
         else:
             order = rng.permutation(n)
@@ -109,7 +109,8 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
         stop = n - n % batch_size if mistake == "drops_last_batch" and n % batch_size else n
         for start in range(0, stop, batch_size):
             if order is None:
-                batch = rng.permutation(n)[:batch_size]
+                cut = start if mistake == "shuffle_per_batch_slice" else 0
+                batch = rng.permutation(n)[cut : cut + batch_size]
             else:
                 batch = order[start : start + batch_size]
             targets = (
@@ -118,6 +119,10 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
             batch_losses.append(0.5 * ref.mse(targets, ref.predict(thetas, X[batch], g)))
             grads = ref.backprop(thetas, X[batch], targets, g, g_prime)
             thetas = ref.update(thetas, grads, eta)
+            if mistake == "losses_per_batch":
+                losses.append(0.5 * ref.mse(y, ref.predict(thetas, X, g)))
+        if mistake == "losses_per_batch":
+            continue
         after = ref.mse(y, ref.predict(thetas, X, g))
         if mistake == "loss_before_epoch":
             losses.append(before)
@@ -139,4 +144,8 @@ SGD_MISTAKES = (
     "loss_without_half",
     "loss_of_batches",
     "targets_not_permuted",
+    "shuffle_per_batch_slice",
+    "losses_per_batch",
 )
+# variants that are one misconception written another way: the key their hint is under
+SGD_KEYS = {"shuffle_per_batch_slice": "shuffle_per_batch"}

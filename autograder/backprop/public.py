@@ -12,7 +12,7 @@ from ..engine.public import PublicCases
 from .common import FUNCTIONS, PUBLIC, known_mistakes
 from .network import BACKPROP_HELPERS, SGD_HELPERS, losses_as_list
 from .reference import ref
-from .xor import problem_mistake, thetas_problem
+from .xor import problem_mistake, thetas_problem, xor_convention
 
 
 def classifies_xor_judge(case, fn):
@@ -29,11 +29,12 @@ def classifies_xor_judge(case, fn):
             return Verdict(False, problem, problem_mistake(problem, mistake))
         out = ref.predict(outcome.value, ref.XOR_X, getattr(ref, activation))
         if not np.array_equal(out > 0.5, ref.XOR_Y == 1):
+            key = xor_convention(outcome.value) if activation == "step" else mistake
             return Verdict(
                 False,
                 f"the network outputs {np.round(out.ravel(), 3).tolist()} for XOR inputs; "
                 f"needed > 0.5 exactly for {ref.XOR_Y.ravel().tolist()}",
-                mistake,
+                key,
             )
         return Verdict(True)
 

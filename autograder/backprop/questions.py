@@ -171,6 +171,20 @@ HINTS = {
     "θ^(l+1)ᵀ) ⊙ g'(z^(l)) with delta_hidden before the gradient of layer l.",
     "grads_reversed": "grads[l] belongs to thetas[l]: the loop goes backwards, so fill "
     "grads[l] (or reverse the list at the end).",
+    "backprop_default_g_prime": "Pass g_prime on to every helper: delta_output(..., g_prime) "
+    "and delta_hidden(..., g_prime). Left out, their default σ' is used, which is wrong for a "
+    "tanh or identity network.",
+    "backprop_first_layer_missing": "Every layer needs its gradient, the first one (layer 0) "
+    "included: range(L − 1, −1, −1) goes down to 0; range(L − 1, 0, −1) stops before it.",
+    "delta_output_factor_two": "The training loss is L = ½(a − y)², so ∂L/∂a = a − y: the ½ "
+    "cancels the 2 of the square; δ^out = (a − y) ⊙ g'(z^out) has no factor 2.",
+    "zs_are_activations": "zs holds the pre-activations z^(l) = [1, a^(l−1)] θ^(l), before g; "
+    "the activations a^(l) = g(z^(l)) go in the second list.",
+    "xor_bias_last_row": "Row 0 of each θ holds the biases θ_0j (the constant input a_0 = 1 "
+    "comes first): your weights compute XOR with the bias in the last row, so move it to row 0.",
+    "xor_strict_threshold": "φ(x) = 1 if x ≥ 0: a unit whose weighted sum is exactly 0 "
+    "fires. Your weights compute XOR with a strict x > 0; shift the biases so that no "
+    "threshold sits exactly at a sum the inputs reach (e.g. −0.5 for OR, −1.5 for AND).",
     "update_divides_eta": "θ ← θ − η ∂L/∂θ: multiply the gradient by η, do not divide.",
     "update_no_eta": "θ ← θ − η ∂L/∂θ: the gradient is scaled by the learning rate η.",
     "update_one_layer": "Update every layer: return [θ − η g for θ, g in zip(thetas, grads)].",
@@ -247,6 +261,8 @@ HINTS = {
     "training set.",
     "loss_without_half": "The training loss is L = (1/N) Σ ½ ‖a − y‖², with the ½ of slide "
     "'Multilayer perceptron: Loss'.",
+    "losses_per_batch": "Record one loss per epoch, after the epoch's last update: losses has "
+    "`epochs` entries, not one per batch.",
     "loss_of_batches": "Record the loss on the whole training set after each epoch, not an "
     "average of the batch losses.",
     "targets_not_permuted": "Shuffle inputs and targets together: index both X and y with the "

@@ -71,9 +71,24 @@ def xor_step_judge(outcome):
             False,
             f"with step activations the network outputs {out.ravel().tolist()} "
             f"for inputs {ref.XOR_X.tolist()}; XOR is {ref.XOR_Y.ravel().tolist()}",
-            "xor_wrong",
+            xor_convention(outcome.value),
         )
     return Verdict(True)
+
+
+def strict_step(z):
+    return (np.asarray(z) > 0).astype(np.float64)
+
+
+def xor_convention(thetas):
+    """The mistake key of weights that compute XOR under another convention than the
+    slides': the bias in the last row (W-then-b), or a step that fires only for x > 0."""
+    last_row_bias = [np.vstack([t[-1:], t[:-1]]) for t in thetas]
+    if np.array_equal(ref.predict(last_row_bias, ref.XOR_X, ref.step), ref.XOR_Y):
+        return "xor_bias_last_row"
+    if np.array_equal(ref.predict(thetas, ref.XOR_X, strict_step), ref.XOR_Y):
+        return "xor_strict_threshold"
+    return "xor_wrong"
 
 
 GRID = np.linspace(-0.5, 1.5, 41)

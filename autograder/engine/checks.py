@@ -109,10 +109,17 @@ ENGINE_HINTS = {
     "relation_one_column": "Only one column of your result is wrong, the rest is right: look at "
     "the code that treats that column differently (the first or the last one, a loop bound, an "
     "index off by one, a column of constant inputs).",
+    "array_truth_value": "A Python `if` (or `and`/`or`) on an array asks whether the whole "
+    "array is true, which NumPy refuses for more than one element: work entry by entry with "
+    "np.where(condition, a, b) or a comparison (z >= 0).",
     "aliases_input": "Functions must be pure and return new arrays: an array you return must "
     "not be an argument itself or a view of it (`np.array(x, copy=True)`, `x.copy()`), and two "
     "arrays you return must not be one and the same (`[w] * 2` repeats one array).",
 }
+
+
+# Text in an exception's message that names its cause, whatever the function.
+ENGINE_ERROR_HINTS = {"truth value of an array": "array_truth_value"}
 
 
 # --- describing values ---
@@ -159,6 +166,8 @@ def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True):
     match exactly: a float64 ndarray where one is expected, with the exact shape, finite.
     """
     where = f" at {path}" if path else ""
+    if expected is None:  # only a known mistake's value holds None (e.g. a missing layer)
+        return "" if got is None else f"expected None{where}, got {kind_of(got)}"
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray):
             return f"expected a float64 array of shape {expected.shape}{where}, got {kind_of(got)}"
@@ -279,7 +288,8 @@ def expect(
         if failed:
             if outcome.kind == "error" and failed.mistake == "exception":
                 text = str((outcome.error or {}).get("message", ""))
-                hinted = (k for s, k in (error_hints or {}).items() if s in text)
+                known = ENGINE_ERROR_HINTS | (error_hints or {})
+                hinted = (k for s, k in known.items() if s in text)
                 failed.mistake = next(hinted, failed.mistake)
             return failed
         value = outcome.value

@@ -640,6 +640,147 @@ MUTANTS = [
         ),
         base="independent.py",
     ),
+    # --- the known-mistake library (autograder/backprop/library.py), one entry per kind ---
+    E(
+        "mse_norm_not_squared",
+        ["mse"],
+        "mse_square_root",
+        (
+            "    return float(np.sum(diff * diff) / diff.shape[0])",
+            "    return float(np.linalg.norm(diff) / diff.shape[0])",
+        ),
+    ),
+    E(
+        "cce_binary_formula",
+        ["categorical_cross_entropy"],
+        "cce_binary_formula",
+        (
+            "    return float(-np.sum(Y * np.log(P)))",
+            "    return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)))",
+        ),
+    ),
+    E(
+        "derivative_step_too_small",
+        ["numerical_derivative"],
+        "h_too_small",
+        ("def numerical_derivative(f, x, h=1e-5):", "def numerical_derivative(f, x, h=1e-20):"),
+    ),
+    E(
+        "gradient_over_rows",
+        ["numerical_gradient"],
+        "gradient_by_rows",
+        (
+            "    for k in np.ndindex(work.shape):\n        original = work[k]\n",
+            "    for k in range(len(work)):\n        original = work[k].copy()\n",
+        ),
+    ),
+    E(
+        "delta_output_from_loss",
+        ["delta_output", "train_xor"],
+        "delta_from_loss",
+        (
+            "    return (a_out - y) * g_prime(z_out)",
+            "    return 0.5 * (a_out - y) ** 2 * g_prime(z_out)",
+        ),
+    ),
+    E(
+        "delta_output_factor_two",
+        ["delta_output"],
+        "delta_output_factor_two",
+        (
+            "    return (a_out - y) * g_prime(z_out)",
+            "    return 2.0 * (a_out - y) * g_prime(z_out)",
+        ),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "delta_hidden_without_transpose",
+        ["delta_hidden", "train_xor"],
+        "hidden_no_transpose",
+        (
+            "    return (delta_next @ theta_next[1:].T) * g_prime(z)",
+            "    return (delta_next @ theta_next[1:]) * g_prime(z)",
+        ),
+    ),
+    E(
+        "weight_gradient_by_width",
+        ["weight_gradient"],
+        "grad_divides_by_width",
+        (
+            "    return with_bias(a_prev).T @ delta / delta.shape[0]",
+            "    return with_bias(a_prev).T @ delta / a_prev.shape[1]",
+        ),
+        may_lose=("train_xor",),
+    ),
+    E(
+        "backprop_loop_stops_early",
+        ["backprop", "train_xor"],
+        "backprop_first_layer_missing",
+        (
+            "    for layer in range(len(thetas) - 1, -1, -1):\n        grads[layer] = weight_",
+            "    for layer in range(len(thetas) - 1, 0, -1):\n        grads[layer] = weight_",
+        ),
+    ),
+    E(
+        "backprop_hidden_default_g_prime",
+        ["backprop"],
+        "backprop_default_g_prime",
+        (
+            "            delta = delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)",
+            "            delta = delta_hidden(delta, thetas[layer], zs[layer - 1])",
+        ),
+    ),
+    E(
+        "forward_zs_are_activations",
+        ["forward", "train_xor"],
+        "zs_are_activations",
+        (
+            "        z = with_bias(a) @ theta\n        a = g(z)\n",
+            "        a = g(with_bias(a) @ theta)\n        z = a\n",
+        ),
+    ),
+    E(
+        "sgd_targets_in_order",
+        ["sgd", "train_xor"],
+        "targets_not_permuted",
+        (
+            "            grads = backprop(thetas, X[batch], y[batch], g, g_prime)",
+            "            grads = backprop(thetas, X[batch], y[start:][: len(batch)], g, g_prime)",
+        ),
+    ),
+    E(
+        "xor_bias_in_last_row",
+        ["xor_step_network"],
+        "xor_bias_last_row",
+        (
+            "            [-0.5, -1.5],  # biases: OR fires at one input on, AND needs both\n"
+            "            [1.0, 1.0],\n            [1.0, 1.0],\n",
+            "            [1.0, 1.0],\n            [1.0, 1.0],\n            [-0.5, -1.5],\n",
+        ),
+        (
+            "    output = np.array([[-0.5], [1.0], [-1.0]])",
+            "    output = np.array([[1.0], [-1.0], [-0.5]])",
+        ),
+    ),
+    E(
+        "xor_thresholds_at_zero",
+        ["xor_step_network"],
+        "xor_strict_threshold",
+        ("            [-0.5, -1.5],  # biases", "            [0.0, -1.0],  # biases"),
+        (
+            "    output = np.array([[-0.5], [1.0], [-1.0]])",
+            "    output = np.array([[0.0], [1.0], [-1.0]])",
+        ),
+    ),
+    E(
+        "step_python_if",
+        ["step"],
+        "array_truth_value",
+        (
+            "    return np.where(np.asarray(z, dtype=np.float64) >= 0.0, 1.0, 0.0)",
+            "    return 1.0 if z >= 0 else 0.0",
+        ),
+    ),
 ]
 
 # Correct submissions written independently of the reference: full marks.
