@@ -113,3 +113,14 @@ def check(name, fn, args, expected, kwargs=None, proxies=(), warning_key="", **o
     if warning_key:
         made.judge = warning_means(warning_key, made.judge)
     return made
+
+
+def recording(judge, passed, key):
+    """``judge`` that also notes in ``passed`` whether its check passed."""
+
+    def judge_and_note(outcome):
+        verdict = judge(outcome)
+        passed[key] = verdict.passed
+        return verdict
+
+    return judge_and_note

@@ -104,6 +104,7 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
             order = None
         else:
             order = rng.permutation(n)
+        targets_order = rng.permutation(n) if mistake == "targets_own_permutation" else order
         before = 0.5 * ref.mse(y, ref.predict(thetas, X, g))
         batch_losses = []
         stop = n - n % batch_size if mistake == "drops_last_batch" and n % batch_size else n
@@ -113,9 +114,12 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
                 batch = rng.permutation(n)[cut : cut + batch_size]
             else:
                 batch = order[start : start + batch_size]
-            targets = (
-                y[start : start + batch_size] if mistake == "targets_not_permuted" else y[batch]
-            )
+            if mistake == "targets_not_permuted":
+                targets = y[start : start + batch_size]
+            elif mistake == "targets_own_permutation":
+                targets = y[targets_order[start : start + batch_size]]
+            else:
+                targets = y[batch]
             batch_losses.append(0.5 * ref.mse(targets, ref.predict(thetas, X[batch], g)))
             grads = ref.backprop(thetas, X[batch], targets, g, g_prime)
             thetas = ref.update(thetas, grads, eta)
@@ -146,6 +150,10 @@ SGD_MISTAKES = (
     "targets_not_permuted",
     "shuffle_per_batch_slice",
     "losses_per_batch",
+    "targets_own_permutation",
 )
 # variants that are one misconception written another way: the key their hint is under
-SGD_KEYS = {"shuffle_per_batch_slice": "shuffle_per_batch"}
+SGD_KEYS = {
+    "shuffle_per_batch_slice": "shuffle_per_batch",
+    "targets_own_permutation": "targets_not_permuted",
+}

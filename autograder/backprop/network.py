@@ -8,7 +8,7 @@ from ..engine.checks import Check, Verdict, expect, failure_of, mismatch
 from ..engine.runner import Call
 from ..engine.wire import FnRef, RngRef
 from . import mutants
-from .common import PAIRS, check, either
+from .common import PAIRS, check, either, recording
 from .reference import ref
 
 # --- the network ---
@@ -261,7 +261,8 @@ def update_checks(rng):
 SGD_HELPERS = ("backprop", "update", "predict", "forward", "mse")
 
 
-def sgd_checks(rng):
+def sgd_checks(rng, passed=None):
+    """``passed`` (optional) records whether each check passed (read by the training curve)."""
     out = []
     for sizes, n, batch, epochs, act in [
         ([2, 3, 1], 5, 1, 2, "sigmoid"),
@@ -291,7 +292,10 @@ def sgd_checks(rng):
             f"batch_size={batch}, {epochs} epochs, η={eta}"
         )
         judge = expect(tuple(expected), "sgd", mistakes=mistakes, sent=args)
-        out.append(Check(desc, Call("sgd", args, {}, SGD_HELPERS), losses_as_list(judge)))
+        judge = losses_as_list(judge)
+        if passed is not None:
+            judge = recording(judge, passed, desc)
+        out.append(Check(desc, Call("sgd", args, {}, SGD_HELPERS), judge))
     return out
 
 

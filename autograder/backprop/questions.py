@@ -211,9 +211,9 @@ HINTS = {
     "precedence_2h": "Operator precedence: (f(x + h) − f(x − h)) / 2 * h divides by 2 and "
     "then multiplies by h. Divide by the product: / (2 * h).",
     "tanh_prime_no_square": "tanh'(z) = 1 − tanh²(z): square tanh(z) before subtracting it from 1.",
-    "curve_differs": "This curve comes from your sgd with your own backprop, update, predict "
-    "and mse (the other sgd checks get the grader's). If those checks pass, one of your helpers "
-    "differs from the slides: fix the one that fails its own checks first.",
+    "curve_differs": "Your sgd passes its own checks, where the grader answers backprop, "
+    "update, predict and mse; this curve comes from your own versions of those helpers, so one "
+    "of them differs from the slides: fix the one that fails its own checks first.",
     "init_shape": "θ^(l) has one row per input plus the bias row: shape (n_l + 1, n_{l+1}).",
     "init_transposed": "Your matrices are transposed: θ^(l) maps layer l (plus the bias) to "
     "layer l + 1, so it has n_l + 1 rows and n_{l+1} columns, shape (n_l + 1, n_{l+1}), and "

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..engine.wire import FnRef
-from .common import PAIRS, SCALAR_FUNCTIONS, check
+from .common import PAIRS, SCALAR_FUNCTIONS, check, recording
 from .reference import ref
 
 # --- activations ---
@@ -111,17 +111,6 @@ def loss_check(name, y, y_hat, extra="", passed=None):
     if n > 1 and passed is not None:
         made.judge = recording(made.judge, passed, desc)
     return made
-
-
-def recording(judge, passed, key):
-    """``judge`` that also notes in ``passed`` whether its check passed."""
-
-    def judge_and_note(outcome):
-        verdict = judge(outcome)
-        passed[key] = verdict.passed
-        return verdict
-
-    return judge_and_note
 
 
 # --- numerical derivatives ---

@@ -195,11 +195,14 @@ def train_xor_checks(rng):
 EPOCHS_SHOWN = 200
 
 
-def training_curve(rng):
+def training_curve(rng, sgd_passed=None):
     """Not scored: the student's own sgd end to end on XOR, for the loss-curve figure.
 
     It passes when the curve is the reference's from the same seed, initialisation and data
-    (not merely going down): the student's own helpers, not the grader's, compute it."""
+    (not merely going down): the student's own helpers, not the grader's, compute it. When it
+    differs, the hint blames the helpers only if the sgd checks run with the grader's helpers
+    all passed (``sgd_passed``, recorded by them): otherwise sgd itself is wrong, and their
+    own hints say how."""
     seed = int(rng.integers(2**31))
     thetas = ref.init_params([2, 4, 1], np.random.default_rng(seed))
     args = (thetas, ref.XOR_X, ref.XOR_Y, 2.0, EPOCHS_SHOWN, 4, RngRef(seed))
@@ -224,7 +227,7 @@ def training_curve(rng):
                 False,
                 f"your losses end at {losses[-1]:.6g} after {EPOCHS_SHOWN} epochs; from the same "
                 f"seed, initialisation and data the reference's end at {reference[-1]:.6g}",
-                "curve_differs",
+                "curve_differs" if sgd_passed and all(sgd_passed.values()) else "",
                 data,
             )
         return Verdict(True, data=data)

@@ -112,6 +112,7 @@ ENGINE_HINTS = {
     "array_truth_value": "A Python `if` (or `and`/`or`) on an array asks whether the whole "
     "array is true, which NumPy refuses for more than one element: work entry by entry with "
     "np.where(condition, a, b) or a comparison (z >= 0).",
+    "caret_is_xor": "In Python, `^` is bitwise XOR, not a power: write x ** 2 (or x * x) for x².",
     "aliases_input": "Functions must be pure and return new arrays: an array you return must "
     "not be an argument itself or a view of it (`np.array(x, copy=True)`, `x.copy()`), and two "
     "arrays you return must not be one and the same (`[w] * 2` repeats one array).",
@@ -119,7 +120,10 @@ ENGINE_HINTS = {
 
 
 # Text in an exception's message that names its cause, whatever the function.
-ENGINE_ERROR_HINTS = {"truth value of an array": "array_truth_value"}
+ENGINE_ERROR_HINTS = {
+    "truth value of an array": "array_truth_value",
+    "bitwise_xor": "caret_is_xor",
+}
 
 
 # --- describing values ---
