@@ -22,8 +22,9 @@ code) with the demo secret. It is killed when it scores below full marks. A surv
 equivalent to the reference (no input the contract allows tells them apart) and then listed,
 with the reason, in ``autograder/<name>/equivalent_mutants.txt``, or a gap in the battery.
 
-The report gives the kill rate, the survivors, and the scored checks that kill no mutant on
-their own (candidates to drop: they cost grading time).
+The report gives the kill rate, the survivors, how the feedback of the killed mutants explains
+them (a known mistake named, only a relation described, nothing), and the scored checks that
+kill no mutant on their own (candidates to drop: they cost grading time).
 """
 
 import argparse
@@ -335,6 +336,23 @@ def failing_scored_checks(result):
     }
 
 
+GENERIC = {"exception", "timeout", "crashed", "invalid", "warning", ""}
+
+
+def diagnosis(result, hints):
+    """How the feedback of a killed mutant explains it: "named" (a hint of the assignment's
+    known mistakes), "described" (the engine's: a relation, a dtype, purity), or "none"."""
+    keys = {
+        c.get("mistake", "")
+        for q in result.get("questions", [])
+        for c in q["checks"]
+        if not c["passed"]
+    }
+    if keys & set(hints):
+        return "named"
+    return "described" if keys - GENERIC else "none"
+
+
 def run(name=None, jobs=2):
     """Mutate, grade and sort: a dict with the figures of the report."""
     assignment, paths = assignments.chosen(name)
@@ -369,6 +387,11 @@ def run(name=None, jobs=2):
         "checks": every_check,
         "operators": Counter(m.operator for m in found),
         "killed_by_operator": Counter(m.operator for m in found if killed(results[m.key])),
+        "diagnoses": {
+            m.key: diagnosis(results[m.key], assignment.hints)
+            for m in found
+            if killed(results[m.key])
+        },
     }
 
 
@@ -388,6 +411,13 @@ def report(figures):
             for op, n in sorted(figures["operators"].items())
         ),
     ]
+    diagnoses = Counter(figures["diagnoses"].values())
+    lines.append(
+        f"feedback of the killed mutants: {diagnoses['named']} name a known mistake, "
+        f"{diagnoses['described']} only describe what differs (a relation, dtype, purity), "
+        f"{diagnoses['none']} give no diagnosis"
+    )
+    lines += [f"  no diagnosis: {k}" for k, v in figures["diagnoses"].items() if v == "none"][:12]
     if figures["unexplained"]:
         lines.append("unexplained survivors (a gap in the battery, or an equivalent mutant):")
         lines += [f"  {m.key}" for m in figures["unexplained"]]

@@ -59,6 +59,18 @@ def _per_row_gradient(f, theta, h=1e-5):
     return grad
 
 
+def _sum_not_difference(f, theta, h=1e-5):
+    """(f(θ + h e_k) + f(θ − h e_k)) / 2h: a sum where the difference belongs."""
+    work = np.array(theta, dtype=np.float64)
+    grad = np.zeros_like(work)
+    for k in np.ndindex(work.shape):
+        plus, minus = work.copy(), work.copy()
+        plus[k] += h
+        minus[k] -= h
+        grad[k] = (f(plus) + f(minus)) / (2.0 * h)
+    return grad
+
+
 def _init(sizes, rng, draw):
     return [draw(rng, a, b) for a, b in zip(sizes[:-1], sizes[1:])]
 
@@ -243,6 +255,14 @@ LIBRARY = {
             "bce_terms_swapped",
             lambda y, p: -float(np.sum(y * np.log(1 - _clip(p)) + (1 - y) * np.log(_clip(p)))),
         ),
+        (
+            "bce_second_term",
+            lambda y, p: -float(np.sum(y * np.log(_clip(p)) + (1 + y) * np.log(1 - _clip(p)))),
+        ),
+        (
+            "bce_second_term",
+            lambda y, p: -float(np.sum(y * np.log(_clip(p)) + (1 - y) * np.log(1 + _clip(p)))),
+        ),
         ("log_base", lambda y, p: ref.binary_cross_entropy(y, p) / np.log(10.0)),
         ("log_base", lambda y, p: ref.binary_cross_entropy(y, p) / np.log(2.0)),
         (
@@ -272,6 +292,7 @@ LIBRARY = {
         ("h_too_small", lambda f, x, h=1e-5: 0.0),
         ("backward_difference", lambda f, x, h=1e-5: (f(x) - f(x - h)) / h),
         ("difference_not_divided", lambda f, x, h=1e-5: f(x + h) - f(x - h)),
+        ("difference_sign", lambda f, x, h=1e-5: (f(x + h) + f(x - h)) / (2.0 * h)),
     ],
     "numerical_gradient": [
         ("forward_difference", _one_sided),
@@ -280,6 +301,7 @@ LIBRARY = {
         ("perturbs_all", _along_all),
         ("ignores_h", _given_h_ignored(ref.numerical_gradient)),
         ("gradient_by_rows", lambda f, theta, h=1e-5: _per_row_gradient(f, theta, h)),
+        ("difference_sign", _sum_not_difference),
         (
             "backward_difference",
             lambda f, theta, h=1e-5: np.array(
@@ -300,6 +322,8 @@ LIBRARY = {
             lambda sizes, rng: _init(sizes, rng, lambda r, a, b: r.normal(size=(b, a + 1)).T),
         ),
         ("init_bias_drawn_apart", lambda sizes, rng: _init(sizes, rng, _weights_then_bias)),
+        ("init_layer_count", lambda sizes, rng: ref.init_params(sizes[:2], rng)),
+        ("init_layer_count", lambda sizes, rng: ref.init_params(sizes[:-1], rng)),
         (
             "init_distribution",
             lambda sizes, rng: _init(sizes, rng, lambda r, a, b: r.uniform(size=(a + 1, b))),

@@ -108,10 +108,15 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
         before = 0.5 * ref.mse(y, ref.predict(thetas, X, g))
         batch_losses = []
         stop = n - n % batch_size if mistake == "drops_last_batch" and n % batch_size else n
-        for start in range(0, stop, batch_size):
+        first = 1 if mistake == "loop_from_one" else 0
+        for start in range(first, stop, batch_size):
             if order is None:
                 cut = start if mistake == "shuffle_per_batch_slice" else 0
                 batch = rng.permutation(n)[cut : cut + batch_size]
+            elif mistake == "batch_to_end":
+                batch = order[start:]
+            elif mistake == "batch_from_start":
+                batch = order[: start + batch_size]
             else:
                 batch = order[start : start + batch_size]
             if mistake == "targets_not_permuted":
@@ -125,7 +130,7 @@ def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake)
             thetas = ref.update(thetas, grads, eta)
             if mistake == "losses_per_batch":
                 losses.append(0.5 * ref.mse(y, ref.predict(thetas, X, g)))
-        if mistake == "losses_per_batch":
+        if mistake in ("losses_per_batch", "losses_missing"):
             continue
         after = ref.mse(y, ref.predict(thetas, X, g))
         if mistake == "loss_before_epoch":
@@ -151,9 +156,16 @@ SGD_MISTAKES = (
     "shuffle_per_batch_slice",
     "losses_per_batch",
     "targets_own_permutation",
+    "losses_missing",
+    "batch_to_end",
+    "batch_from_start",
+    "loop_from_one",
 )
 # variants that are one misconception written another way: the key their hint is under
 SGD_KEYS = {
     "shuffle_per_batch_slice": "shuffle_per_batch",
     "targets_own_permutation": "targets_not_permuted",
+    "batch_to_end": "batch_slice",
+    "batch_from_start": "batch_slice",
+    "loop_from_one": "batch_slice",
 }

@@ -185,6 +185,15 @@ HINTS = {
     "xor_strict_threshold": "φ(x) = 1 if x ≥ 0: a unit whose weighted sum is exactly 0 "
     "fires. Your weights compute XOR with a strict x > 0; shift the biases so that no "
     "threshold sits exactly at a sum the inputs reach (e.g. −0.5 for OR, −1.5 for AND).",
+    "difference_sign": "The central difference subtracts: (f(x + h) − f(x − h)) / 2h; a sum "
+    "of the two values measures f itself, not its slope.",
+    "bce_second_term": "The second term is (1 − y) log(1 − ŷ): both brackets subtract.",
+    "init_layer_count": "One matrix per pair of consecutive layers: zip(layer_sizes[:-1], "
+    "layer_sizes[1:]) gives L matrices for L + 1 layer sizes.",
+    "losses_missing": "Append the epoch's loss to losses after every epoch: losses has one "
+    "entry per epoch.",
+    "batch_slice": "Cut the epoch's permutation into consecutive batches: for start in "
+    "range(0, N, batch_size), batch = order[start : start + batch_size] (both bounds).",
     "update_divides_eta": "θ ← θ − η ∂L/∂θ: multiply the gradient by η, do not divide.",
     "update_no_eta": "θ ← θ − η ∂L/∂θ: the gradient is scaled by the learning rate η.",
     "update_one_layer": "Update every layer: return [θ − η g for θ, g in zip(thetas, grads)].",
