@@ -72,3 +72,31 @@ def test_no_root_cause_when_the_composite_passes_or_its_steps_do():
     steps_fine = [summary("forward", 2.0), summary("train", 0.0)]
     root_causes(questions, steps_fine)
     assert "root_cause" not in passing[1] and "root_cause" not in steps_fine[1]
+
+
+def test_a_failing_check_that_runs_failing_steps_names_the_step_to_fix_first():
+    curve = check(False, "curve_differs", "one of your helpers", weight=0.0) | {
+        "uses": ["forward", "backprop"]
+    }
+    questions = [
+        Question("forward", "", 2, "", []),
+        Question("backprop", "", 2, "", []),
+        Question("sgd", "", 2, "", []),
+    ]
+    sgd = summary("sgd", 2.0) | {"checks": [check(True), curve]}
+    summaries = [summary("forward", 2.0), summary("backprop", 0.0), sgd]
+    root_causes(questions, summaries)
+    assert curve["root_cause"] == ["backprop"]
+    (text,) = question_view(sgd | {"title": "t", "slide": "s"})[1]
+    assert text.startswith("Fix `backprop` first") and "helpers" not in text
+
+
+def test_a_failing_check_whose_steps_pass_keeps_its_own_hint():
+    curve = check(False, "curve_differs", "one of your helpers", weight=0.0) | {
+        "uses": ["forward"]
+    }
+    questions = [Question("forward", "", 2, "", []), Question("sgd", "", 2, "", [])]
+    sgd = summary("sgd", 2.0) | {"checks": [curve]}
+    root_causes(questions, [summary("forward", 2.0), sgd])
+    assert "root_cause" not in curve
+    assert question_view(sgd | {"title": "t", "slide": "s"})[1] == ["one of your helpers"]

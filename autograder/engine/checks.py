@@ -40,6 +40,9 @@ class Check:
     timeout: float = 2.0
     weight: float = 1.0
     gate: bool = False  # when it fails, the whole question scores 0 (e.g. "it really trains")
+    # the questions whose functions this check runs with the student's own code (see
+    # ``Question.uses``): when it fails and one of them fails too, the feedback names that one
+    uses: tuple = ()
 
 
 @dataclass

@@ -122,6 +122,7 @@ def _grade(submission, assignment, config, sandbox, session, started):
                     "mistake": verdict.mistake,
                     "hint": hint(assignment, verdict.mistake),
                 }
+                | ({"uses": list(check.uses)} if check.uses else {})
             )
             if verdict.data:
                 figure_data.setdefault(question.id, []).append(verdict.data)
@@ -140,7 +141,8 @@ def _grade(submission, assignment, config, sandbox, session, started):
 
 def root_causes(questions, summaries):
     """Mark each failed question that runs the student's own steps (``Question.uses``) with
-    the steps that fail their own checks, in the order it uses them (``root_cause``)."""
+    the steps that fail their own checks, in the order it uses them (``root_cause``); the same
+    for each failed check that does (``Check.uses``), scored or not."""
     by_id = {q["id"]: q for q in summaries}
     lost = {q["id"] for q in summaries if q["score"] < q["points"] - 1e-9}
     for question in questions:
@@ -151,6 +153,10 @@ def root_causes(questions, summaries):
             failing = [step for step in question.uses if step in lost and step != question.id]
             if failing:
                 summary["root_cause"] = failing
+        for check in summary["checks"]:
+            steps = [s for s in check.get("uses", ()) if s in lost and s != question.id]
+            if steps and not check["passed"]:
+                check["root_cause"] = steps
 
 
 def hint(assignment, mistake):

@@ -75,7 +75,9 @@ def question_view(question):
         if not check["passed"] and check["message"] and not shown:
             detail, shown = check["message"], scored(check)
         rows.append((check, detail))
-        if check["hint"] and not check["passed"]:
+        if check.get("root_cause") and not check["passed"]:
+            tiers[0].append(check_root_cause_hint(check))
+        elif check["hint"] and not check["passed"]:
             # a hint that names a misconception first, then one that says how the values relate
             # (a factor, a transpose: what, not why), the engine's general ones last
             mistake = check.get("mistake") or ""
@@ -99,6 +101,17 @@ def root_cause_hint(question):
     return (
         f"Fix `{first}` first{also}: this question runs your own {uses}, and `{first}` fails "
         "its own checks above. It may pass once that step does."
+    )
+
+
+def check_root_cause_hint(check):
+    """Which step to fix first when a check that runs the student's own steps fails."""
+    first, *others = check["root_cause"]
+    also = f" (then {', '.join(f'`{step}`' for step in others)})" if others else ""
+    return (
+        f"Fix `{first}` first{also}: “{check['name']}” runs your own "
+        f"{', '.join(f'`{step}`' for step in check['uses'])}, and `{first}` fails its own "
+        "checks above."
     )
 
 
