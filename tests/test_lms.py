@@ -118,9 +118,35 @@ def test_moodle_zip_of_the_whole_download_equals_the_folder(tmp_path):
         ["Participant 101", "Ada Lovelace", "50"],
         ["Participant 102", "Bob Byte", "1"],
     ]
-    for name in ("moodle_grades.csv", "grades.csv", "grading.json"):
+    for name in ("moodle_grades.csv", "grades.csv", "grading.json", lms.MOODLE_FEEDBACK):
         folder = (tmp_path / "from_folder" / name).read_bytes()
         assert folder == (tmp_path / "from_zip" / name).read_bytes(), name
+
+
+def test_moodle_grading_writes_the_feedback_zip_moodle_imports(tmp_path):
+    """Moodle's "Upload multiple feedback files in a zip" reads the participant id from the
+    second "_"-part of a folder name and the plugin from the third and fourth."""
+    grade(moodle_download(tmp_path / "m"), tmp_path / "out")
+    with zipfile.ZipFile(tmp_path / "out" / lms.MOODLE_FEEDBACK) as archive:
+        names = archive.namelist()
+        assert names == [
+            "Ada Lovelace_101_assignfeedback_file_/feedback.html",
+            "Bob Byte_102_assignfeedback_file_/feedback.html",
+        ]
+        for name in names:
+            part = name.split("/")[0].split("_", 4)
+            assert part[1].isdigit() and part[2:4] == ["assignfeedback", "file"]
+        page = archive.read(names[1]).decode("utf-8")
+    sid = json.loads((tmp_path / "out" / "grading.json").read_text())["results"][1]["submission"]
+    assert page == (tmp_path / "out" / "feedback" / f"{sid}.html").read_text(encoding="utf-8")
+
+
+def test_a_moodle_name_cannot_steer_the_feedback_zip():
+    for name in ("../../etc_1_x", "Bob_999_assignsubmission_file_", "/abs", "..", ""):
+        folder = lms.moodle_feedback_folder({"name": name, "participant_id": "7"})
+        head, pid, plugin, kind, rest = folder.split("_", 4)
+        assert (pid, plugin, kind, rest) == ("7", "assignfeedback", "file", "")
+        assert "/" not in folder and ".." not in head and head
 
 
 def test_download_zip_members_with_unsafe_paths_are_not_extracted(tmp_path):

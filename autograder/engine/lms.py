@@ -58,6 +58,7 @@ from .submissions import MAX_FILE_BYTES, SKIP, open_zip
 LAYOUTS = ("auto", "canvas", "moodle", "plain")
 CANVAS_FILE = "canvas_gradebook.csv"
 MOODLE_FILE = "moodle_grades.csv"
+MOODLE_FEEDBACK = "moodle_feedback.zip"  # Moodle's "Upload multiple feedback files in a zip"
 DEFAULT_GRADE_COLUMN = "Grade"
 
 CANVAS = re.compile(
@@ -399,8 +400,37 @@ def moodle_csv(results, grade_column=DEFAULT_GRADE_COLUMN):
     return buffer.getvalue()
 
 
+def moodle_feedback_folder(identity):
+    """The zip folder Moodle's feedback upload files a student's feedback under:
+    ``<name>_<participant id>_assignfeedback_file_``. Moodle splits the name at "_" and reads
+    the participant id from the second part, so the name is kept to letters, digits, spaces,
+    dots and hyphens (the student chose it: no "_", "/" or ".." reaches the zip)."""
+    name = re.sub(r"[^A-Za-z0-9 .-]+", "-", identity.get("name", ""))[:60].strip(" .-") or "student"
+    return f"{name}_{identity['participant_id']}_assignfeedback_file_"
+
+
+def moodle_feedback_zip(results, feedback_dir):
+    """The bytes of a zip for Moodle's "Upload multiple feedback files in a zip": each
+    importable Moodle result's ``feedback/<id>.html`` as ``<folder>/feedback.html``. The same
+    results give the same bytes (fixed dates, sorted names)."""
+    buffer = io.BytesIO()
+    entries = []
+    for r, identity in _importable(results, "moodle", "participant_id"):
+        page = Path(feedback_dir) / f"{r['submission']}.html"
+        if page.is_file():
+            entries.append((f"{moodle_feedback_folder(identity)}/feedback.html", page.read_bytes()))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue() if entries else b""
+
+
 def write_gradebooks(results, out, assignment_column=None, grade_column=None):
-    """Write the LMS import file(s) of the LMS the results came from; returns their names."""
+    """Write the LMS import file(s) of the LMS the results came from (for Moodle also the
+    feedback zip, from ``out/feedback/``); returns their names."""
     out = Path(out)
     kinds = {(r.get("identity") or {}).get("lms") for r in results}
     written = []
@@ -412,4 +442,8 @@ def write_gradebooks(results, out, assignment_column=None, grade_column=None):
         text = moodle_csv(results, grade_column or DEFAULT_GRADE_COLUMN)
         (out / MOODLE_FILE).write_text(text, encoding="utf-8")
         written.append(MOODLE_FILE)
+        data = moodle_feedback_zip(results, out / "feedback")
+        if data:
+            (out / MOODLE_FEEDBACK).write_bytes(data)
+            written.append(MOODLE_FEEDBACK)
     return written
