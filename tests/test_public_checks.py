@@ -53,11 +53,40 @@ def test_public_check_ids_are_the_question_ids():
     assert [p.stem for p in check.test_files(PUBLIC_TESTS, QUESTION_IDS)] == QUESTION_IDS
 
 
-def test_every_question_has_public_cases_and_each_is_a_test_case_worth_one_point():
+def test_every_question_has_named_public_cases_sharing_the_points_of_the_table():
+    points = {qid: p for qid, _, p, _ in TABLE}
     for path in check.test_files(PUBLIC_TESTS, QUESTION_IDS):
         test_file = ExceptionTestFile.from_file(str(path))
-        assert len(test_file.test_cases) == len(public_cases.CASES[test_file.name]) >= 1
-        assert all(tc.points == 1 and not tc.hidden for tc in test_file.test_cases)
+        cases = public_cases.CASES[test_file.name]
+        assert len(test_file.test_cases) == len(cases) >= 1
+        assert sum(tc.points for tc in test_file.test_cases) == pytest.approx(
+            points[test_file.name]
+        )
+        assert not any(tc.hidden for tc in test_file.test_cases)
+        for tc, case in zip(test_file.test_cases, cases):
+            assert case["description"].startswith(tc.name.removesuffix(" ..."))
+
+
+def test_a_public_check_names_a_known_mistake_with_the_graders_hint(tmp_path):
+    from autograder.backprop.questions import HINTS
+
+    module = buggy_copy(
+        tmp_path,
+        "return (delta_next @ theta_next[1:].T) * g_prime(z)",
+        "return delta_next @ theta_next[1:].T",
+    )
+    (message, *_) = case_failures(module)["delta_hidden"]
+    assert check.failure_line(message).endswith(f"Hint: {HINTS['hidden_missing_g_prime']}")
+
+
+def test_a_failure_no_known_mistake_matches_gets_no_hint(tmp_path):
+    module = buggy_copy(
+        tmp_path,
+        "return (delta_next @ theta_next[1:].T) * g_prime(z)",
+        "return (delta_next @ theta_next[1:].T) * g_prime(z) + 0.125 * z * z",
+    )
+    (message, *_) = case_failures(module)["delta_hidden"]
+    assert "Hint:" not in check.failure_line(message)
 
 
 def test_public_cases_is_plain_data_importing_only_numpy():

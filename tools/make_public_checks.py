@@ -18,6 +18,7 @@ import textwrap
 
 import numpy as np
 
+from autograder.engine.checks import ENGINE_HINTS
 from autograder.engine.layout import ROOT, load_file
 from tools import assignments, public_check_runtime
 
@@ -89,7 +90,36 @@ def small_functions(cases):
     return dict(getattr(cases, "FUNCTIONS", {}))
 
 
-def embed(case, reference, cases, filename):
+def known_mistakes(case, assignment):
+    """``[{"value", "hint"}]``: what the assignment's known mistakes return on the case's
+    inputs and their hints (only values that can be written down: finite arrays and numbers)."""
+    if assignment is None:
+        return []
+    out = []
+    for key, value in sorted(assignment.public_mistakes(case).items()):
+        hint = assignment.hints.get(key) or ENGINE_HINTS.get(key, "")
+        try:
+            encoded = encode(value, "values")
+        except (TypeError, ValueError):
+            continue
+        if hint:
+            out.append({"value": rounded(encoded), "hint": hint})
+    return out
+
+
+def rounded(value, digits=9):
+    """Encoded data with its numbers to ``digits`` significant digits: a mistake's value is
+    matched within the case's rtol (1e-6), so more digits would only lengthen the file."""
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, digits) for v in value]
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    return value
+
+
+def embed(case, reference, cases, filename, assignment=None):
     """The case as stored in the test file: defaults filled in, the reference's result added."""
     function = getattr(reference, case["function"])
     names = list(inspect.signature(function).parameters)
@@ -107,6 +137,9 @@ def embed(case, reference, cases, filename):
             public_check_runtime.resolve(value, env, functions) for value in case["args"].values()
         ]
         out["expected"] = encode(function(*args), case["check"])
+        known = known_mistakes(case, assignment) if case["check"] == "values" else []
+        if known:
+            out["mistakes"] = known
     else:
         raise ValueError(f"{case['description']}: unknown check {case['check']!r}")
     # the reference must pass its own case
@@ -146,15 +179,26 @@ def inlined_source(cases):
     return "\n\n".join(helpers) + title + body
 
 
-def render(question, reference, cases, paths):
-    """The formatted source of the test file of one question."""
-    embedded = [embed(case, reference, cases, paths.filename) for case in cases.CASES[question]]
+def case_name(case, limit=80):
+    """The case's name in otter's and the notebook's reports: its description, cut at a word."""
+    text = " ".join(case["description"].split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def render(question, reference, cases, paths, assignment=None, points=None):
+    """The formatted source of the test file of one question; ``points`` is the question's
+    (the points table's), shared evenly by its cases in otter's reports."""
+    embedded = [
+        embed(case, reference, cases, paths.filename, assignment) for case in cases.CASES[question]
+    ]
     functions = ", ".join(dict.fromkeys(case["function"] for case in embedded))
     parts = [
         HEADER.format(
             question=question,
             functions=functions,
-            points=len(embedded),
+            points=f"{points:g}" if points is not None else len(embedded),
             filename=paths.filename,
         ),
         inlined_source(cases),
@@ -165,7 +209,7 @@ def render(question, reference, cases, paths):
         params = parameters(case)
         env = "{" + ", ".join(f"{name!r}: {name}" for name in params) + "}"
         parts.append(
-            f"\n\n@test_case(points=1, hidden=False)\n"
+            f"\n\n@test_case(name={case_name(case)!r}, hidden=False)\n"
             f"def {question}_{index + 1}({', '.join(params)}):\n"
             f"    check_case(_CASES[{index}], {env}, FUNCTIONS, FILENAME)\n"
         )
@@ -201,7 +245,11 @@ def generate(assignment, paths, reference=None):
         raise ValueError(f"{paths.public_cases}: QUESTIONS must follow the grader's order {order}")
     if sorted(cases.CASES) != sorted(cases.QUESTIONS):
         raise ValueError(f"{paths.public_cases}: CASES and QUESTIONS name different questions")
-    return {paths.tests / f"{q}.py": render(q, reference, cases, paths) for q in cases.QUESTIONS}
+    points = {q.id: q.points for q in assignment.build(0)}
+    return {
+        paths.tests / f"{q}.py": render(q, reference, cases, paths, assignment, points[q])
+        for q in cases.QUESTIONS
+    }
 
 
 def write(files, tests_dir):

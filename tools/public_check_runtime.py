@@ -5,9 +5,10 @@ Everything below the ``INLINE`` marker is copied verbatim into every generated t
 helper module cannot live beside them). Above the marker: imports, so that this module can also
 be imported: ``check_case(case, env, functions, filename)`` with a case as embedded by
 ``tools.make_public_checks`` (a case of ``public_cases.py`` plus ``expected``, ``rtol``,
-``atol`` and, for ``classifies_xor``, ``xor_x``/``xor_y``), ``env`` a mapping of contract names
-to the functions under test, ``functions`` the public cases' small functions (``{"f": name}``)
-and ``filename`` the student's file, for messages.
+``atol``, for ``classifies_xor`` ``xor_x``/``xor_y``, and optionally ``mistakes``: the
+values known mistakes give on the case's inputs, each with its hint), ``env`` a mapping of
+contract names to the functions under test, ``functions`` the public cases' small functions
+(``{"f": name}``) and ``filename`` the student's file, for messages.
 """
 
 import time
@@ -193,7 +194,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):

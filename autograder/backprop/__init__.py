@@ -3,6 +3,7 @@
 from ..engine.assignment import Assignment
 from .battery import FUNCTIONS, build
 from .figures import figures
+from .public import public_mistakes
 from .questions import HINTS, TABLE
 
 ASSIGNMENT = Assignment(
@@ -14,4 +15,5 @@ ASSIGNMENT = Assignment(
     functions=FUNCTIONS,
     hints=HINTS,
     figures=figures,
+    public_mistakes=public_mistakes,
 )

@@ -518,3 +518,28 @@ def _value(wrong, live):
             return wrong(*args, **kwargs)
     except Exception:  # noqa: BLE001 - an entry that does not apply to this input
         return None
+
+
+def unambiguous_values(fn, live, expected):
+    """``{key: value}`` of the entries of ``fn`` on these arguments whose value differs from
+    ``expected`` and from the value of every entry of another key (the first entry of a key
+    that gives a value)."""
+    found = []
+    for key, wrong in LIBRARY.get(fn, []):
+        value = _value(wrong, live)
+        if value is None or not mismatch(value, expected, rtol=1e-6, atol=1e-12):
+            continue
+        found.append((key, value))
+    out = {}
+    for key, value in found:
+        clash = any(other != key and _same(value, theirs) for other, theirs in found)
+        if not clash and key not in out:
+            out[key] = value
+    return out
+
+
+def _same(a, b):
+    try:
+        return not mismatch(a, b, rtol=1e-6, atol=1e-12)
+    except (TypeError, ValueError):
+        return False

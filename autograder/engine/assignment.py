@@ -22,6 +22,8 @@ class Assignment:
     functions : name -> trusted callable that a worker may ask for (helpers, named functions)
     hints : mistake key -> hint text shown in feedback
     figures : ``figures(data) -> list[dict]`` with ``data`` = {question id: [check data]}
+    public_mistakes : ``public_mistakes(case) -> {key: value}``, optional: what known mistakes
+        return on a public case's inputs (public too), for the hints of the public checks
     """
 
     name: str
@@ -32,6 +34,7 @@ class Assignment:
     functions: dict
     hints: dict
     figures: Callable = field(default=lambda data: [])
+    public_mistakes: Callable = field(default=lambda case: {})
 
 
 class UnknownAssignment(ValueError):

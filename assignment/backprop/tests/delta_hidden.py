@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "delta_hidden"
-points = 2
+points = 4
 FILENAME = "backprop.py"
 
 
@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -273,6 +288,67 @@ _CASES = [
                 [0.015, -0.02444583116907459, -0.020880503289846596],
             ]
         },
+        "mistakes": [
+            {
+                "value": {
+                    "array": [
+                        [-0.00371274859, 0.00600651864, 0.00688141766],
+                        [0.0075, -0.0122229156, -0.0104402516],
+                    ]
+                },
+                "hint": (
+                    "δ has no 1/N: the mean over the batch is taken once, in weight_gradient."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [-0.0164950199, 0.020065617, 0.0511741005],
+                        [0.03, -0.0574442517, -0.0255395733],
+                    ]
+                },
+                "hint": (
+                    "Pass g_prime, the derivative, where the formulas need g'(z):"
+                    " δ = (δ_next θᵀ) ⊙ g'(z). Passing g, the activation itself, "
+                    "scales every δ wrongly."
+                ),
+            },
+            {
+                "value": {"array": [[-0.03, 0.05, 0.07], [0.06, -0.1, -0.14]]},
+                "hint": (
+                    "δ_j^(l) = Σ_k δ_k^(l+1) θ_jk^(l+1) g'(z_j^(l)): do not forget the factor g'."
+                ),
+            },
+            {
+                "value": {"array": [[-0.0048, -0.028, 0.0], [0.0, -0.021, 0.525]]},
+                "hint": (
+                    "a(1 − a) is σ' written with the activation a = σ(z); you are"
+                    " given z, so call g_prime(z)."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [-0.00696053922, 0.0120099211, 0.0153553305],
+                        [0.0141002227, -0.0230459419, -0.0347104156],
+                    ]
+                },
+                "hint": (
+                    "g' takes the pre-activation z (the slides' r, s), not the "
+                    "activation a = g(z): σ'(z) = σ(z)(1 − σ(z)), tanh'(z) = 1 − "
+                    "tanh²(z)."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.123758286, -0.00720782237, 0.00983059666],
+                        [-0.25, 0.0146674987, -0.0149146452],
+                    ]
+                },
+                "hint": "Drop row 0 (the bias row) of θ^(l+1), not the last row.",
+            },
+        ],
     },
     {
         "description": (
@@ -306,16 +382,96 @@ _CASES = [
                 ],
             ]
         },
+        "mistakes": [
+            {
+                "value": {
+                    "array": [
+                        [0.035390148, -0.070780296, -0.0293982039, 0.08],
+                        [0.0104993585, -0.0480521491, 0.0205905816, 0.00441567655],
+                    ]
+                },
+                "hint": (
+                    "δ has no 1/N: the mean over the batch is taken once, in weight_gradient."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.0415905442, 0.0831810883, -0.106623182, 0.0],
+                        [-0.0380797078, -0.019737532, 0.0131090676, 0.120503448],
+                    ]
+                },
+                "hint": (
+                    "Pass g_prime, the derivative, where the formulas need g'(z):"
+                    " δ = (δ_next θᵀ) ⊙ g'(z). Passing g, the activation itself, "
+                    "scales every δ wrongly."
+                ),
+            },
+            {
+                "value": {"array": [[0.09, -0.18, -0.14, 0.16], [0.05, -0.1, 0.045, 0.125]]},
+                "hint": (
+                    "δ_j^(l) = Σ_k δ_k^(l+1) θ_jk^(l+1) g'(z_j^(l)): do not forget the factor g'."
+                ),
+            },
+            {
+                "value": {"array": [[0.0225, 0.135, -0.0, 0.0], [-0.1, -0.016, 0.00945, -0.25]]},
+                "hint": (
+                    "a(1 − a) is σ' written with the activation a = σ(z); you are"
+                    " given z, so call g_prime(z)."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.0211503341, -0.0423006682, -0.0275256707, 0.04],
+                        [0.00983059666, -0.0247516573, 0.011000624, 0.0131241982],
+                    ]
+                },
+                "hint": (
+                    "Use the g_prime you are given (the derivative of the "
+                    "network's activation, tanh' for tanh), not σ' written into "
+                    "the formula."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.0732187526, -0.146437505, -0.082294345, 0.16],
+                        [0.0293908375, -0.0962032858, 0.0413872664, 0.0554228177],
+                    ]
+                },
+                "hint": (
+                    "g' takes the pre-activation z (the slides' r, s), not the "
+                    "activation a = g(z): σ'(z) = σ(z)(1 − σ(z)), tanh'(z) = 1 − "
+                    "tanh²(z)."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.0157289547, 0.070780296, -0.0755953815, -0.14],
+                        [0.00314980756, 0.0480521491, -0.0915136962, 0.00317928712],
+                    ]
+                },
+                "hint": "Drop row 0 (the bias row) of θ^(l+1), not the last row.",
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="delta_hidden(delta_next, theta_next, z) into 3 hidden units (bias row 0 skipped)",
+    hidden=False,
+)
 def delta_hidden_1(delta_hidden):
     check_case(_CASES[0], {"delta_hidden": delta_hidden}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="delta_hidden(delta_next, theta_next, z, tanh_prime), 4 hidden units, 2 outputs",
+    hidden=False,
+)
 def delta_hidden_2(delta_hidden, tanh_prime):
     check_case(
         _CASES[1], {"delta_hidden": delta_hidden, "tanh_prime": tanh_prime}, FUNCTIONS, FILENAME

@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "delta_output"
-points = 2
+points = 3
 FILENAME = "backprop.py"
 
 
@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -266,6 +281,56 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[-0.06300000000000001], [0.03200000000000001]]},
+        "mistakes": [
+            {
+                "value": {"array": [[-0.0315], [0.016]]},
+                "hint": (
+                    "δ has no 1/N: the mean over the batch is taken once, in weight_gradient."
+                ),
+            },
+            {
+                "value": {"array": [[0.00945], [0.0032]]},
+                "hint": (
+                    "δ^out uses the derivative of the loss, ∂L/∂a = a − y (slide "
+                    "'Multilayer perceptron: Update weights'), not the loss ½(a −"
+                    " y)² itself."
+                ),
+            },
+            {
+                "value": {"array": [[-0.126], [0.064]]},
+                "hint": (
+                    "The training loss is L = ½(a − y)², so ∂L/∂a = a − y: the ½ "
+                    "cancels the 2 of the square; δ^out = (a − y) ⊙ g'(z^out) has"
+                    " no factor 2."
+                ),
+            },
+            {
+                "value": {"array": [[-0.21], [0.04]]},
+                "hint": (
+                    "Pass g_prime, the derivative, where the formulas need g'(z):"
+                    " δ = (δ_next θᵀ) ⊙ g'(z). Passing g, the activation itself, "
+                    "scales every δ wrongly."
+                ),
+            },
+            {
+                "value": {"array": [[-0.3], [0.2]]},
+                "hint": (
+                    "δ^out = ∂L/∂a · g'(z): multiply (a − y) by g'(z^out) (slide 'Update weights')."
+                ),
+            },
+            {
+                "value": {"array": [[-0.066513862], [0.0495033145]]},
+                "hint": (
+                    "g' takes the pre-activation z (the slides' r, s), not the "
+                    "activation a = g(z): σ'(z) = σ(z)(1 − σ(z)), tanh'(z) = 1 − "
+                    "tanh²(z)."
+                ),
+            },
+            {
+                "value": {"array": [[0.063], [-0.032]]},
+                "hint": ("Mind the sign: δ^out = (a − y) g', the derivative of ½(a − y)²."),
+            },
+        ],
     },
     {
         "description": "delta_output(a_out, y, z_out, identity_prime) with 2 outputs",
@@ -280,16 +345,60 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[-0.5, -1.0], [2.0, -1.0]]},
+        "mistakes": [
+            {
+                "value": {"array": [[-0.25, -0.5], [1.0, -0.5]]},
+                "hint": (
+                    "δ has no 1/N: the mean over the batch is taken once, in weight_gradient."
+                ),
+            },
+            {
+                "value": {"array": [[0.125, 0.5], [2.0, 0.5]]},
+                "hint": (
+                    "δ^out uses the derivative of the loss, ∂L/∂a = a − y (slide "
+                    "'Multilayer perceptron: Update weights'), not the loss ½(a −"
+                    " y)² itself."
+                ),
+            },
+            {
+                "value": {"array": [[-1.0, -2.0], [4.0, -2.0]]},
+                "hint": (
+                    "The training loss is L = ½(a − y)², so ∂L/∂a = a − y: the ½ "
+                    "cancels the 2 of the square; δ^out = (a − y) ⊙ g'(z^out) has"
+                    " no factor 2."
+                ),
+            },
+            {
+                "value": {"array": [[-0.25, 1.0], [4.0, -0.0]]},
+                "hint": (
+                    "Pass g_prime, the derivative, where the formulas need g'(z):"
+                    " δ = (δ_next θᵀ) ⊙ g'(z). Passing g, the activation itself, "
+                    "scales every δ wrongly."
+                ),
+            },
+            {
+                "value": {"array": [[-0.117501856, -0.196611933], [0.209987171, -0.25]]},
+                "hint": (
+                    "Use the g_prime you are given (the derivative of the "
+                    "network's activation, tanh' for tanh), not σ' written into "
+                    "the formula."
+                ),
+            },
+            {
+                "value": {"array": [[0.5, 1.0], [-2.0, 1.0]]},
+                "hint": ("Mind the sign: δ^out = (a − y) g', the derivative of ½(a − y)²."),
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="delta_output(a_out, y, z_out) with the sigmoid's g'", hidden=False)
 def delta_output_1(delta_output):
     check_case(_CASES[0], {"delta_output": delta_output}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="delta_output(a_out, y, z_out, identity_prime) with 2 outputs", hidden=False)
 def delta_output_2(delta_output, identity_prime):
     check_case(
         _CASES[1],

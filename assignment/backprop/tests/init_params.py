@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -291,15 +306,117 @@ _CASES = [
                 ]
             },
         ],
+        "mistakes": [
+            {
+                "value": [
+                    {
+                        "array": [
+                            [1.30400005, 0.947080963, -0.703735236],
+                            [0.125730221, -0.132104863, 0.64042265],
+                            [0.104900117, -0.535669373, 0.361595055],
+                        ]
+                    },
+                    {"array": [[-2.32503077], [-1.26542147], [-0.623274463], [0.0413259793]]},
+                ],
+                "hint": (
+                    "Draw each layer in one call, rng.normal(0.0, 1.0, size=(n_l "
+                    "+ 1, n_{l+1})): drawing the weights and then a separate bias"
+                    " row puts the generator's numbers in other places than the "
+                    "contract says."
+                ),
+            },
+            {
+                "value": [
+                    {
+                        "array": [
+                            [0.636961687, 0.269786714, 0.0409735239],
+                            [0.0165276355, 0.813270239, 0.912755577],
+                            [0.606635776, 0.729496561, 0.543624991],
+                        ]
+                    },
+                    {"array": [[0.935072424], [0.815853554], [0.00273850017], [0.857404277]]},
+                ],
+                "hint": (
+                    "The contract's weights are standard normal draws, "
+                    "rng.normal(0.0, 1.0, size=(n_l + 1, n_{l+1})), not uniform "
+                    "ones."
+                ),
+            },
+            {
+                "value": [
+                    {
+                        "array": [
+                            [0.125730221, 0.104900117, 1.30400005],
+                            [-0.132104863, -0.535669373, 0.947080963],
+                            [0.64042265, 0.361595055, -0.703735236],
+                        ]
+                    },
+                    {"array": [[-1.26542147], [-0.623274463], [0.0413259793], [-2.32503077]]},
+                ],
+                "hint": (
+                    "Draw each layer with rng.normal(0.0, 1.0, size=(n_l + 1, "
+                    "n_{l+1})), in layer order, from the rng you are given."
+                ),
+            },
+            {
+                "value": [
+                    {
+                        "array": [
+                            [0.125730221, -0.132104863, 0.64042265],
+                            [0.104900117, -0.535669373, 0.361595055],
+                            [1.30400005, 0.947080963, -0.703735236],
+                        ]
+                    }
+                ],
+                "hint": (
+                    "One matrix per pair of consecutive layers: "
+                    "zip(layer_sizes[:-1], layer_sizes[1:]) gives L matrices for "
+                    "L + 1 layer sizes."
+                ),
+            },
+            {
+                "value": [
+                    {
+                        "array": [
+                            [0.0889046919, -0.0934122447, 0.452847199],
+                            [0.0741755842, -0.378775446, 0.255686315],
+                            [0.922067275, 0.669687371, -0.497615957],
+                        ]
+                    },
+                    {"array": [[-0.730591427], [-0.359847679], [0.0238595653], [-1.34235714]]},
+                ],
+                "hint": (
+                    "The contract's initialisation is rng.normal(0.0, 1.0, ...) "
+                    "without scaling (no 1/√n, Xavier or He factor, no 0.1)."
+                ),
+            },
+            {
+                "value": [
+                    {
+                        "array": [
+                            [0.125730221, -0.132104863, 0.64042265],
+                            [0.104900117, -0.535669373, 0.361595055],
+                        ]
+                    },
+                    {"array": [[1.30400005], [0.947080963], [-0.703735236]]},
+                ],
+                "hint": (
+                    "θ^(l) has one row per input plus the bias row: shape (n_l + 1, n_{l+1})."
+                ),
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="init_params([3, 4, 2], np.random.default_rng(0)) shapes", hidden=False)
 def init_params_1(init_params):
     check_case(_CASES[0], {"init_params": init_params}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="init_params([2, 3, 1], np.random.default_rng(0)), rng.normal drawn layer by ...",
+    hidden=False,
+)
 def init_params_2(init_params):
     check_case(_CASES[1], {"init_params": init_params}, FUNCTIONS, FILENAME)

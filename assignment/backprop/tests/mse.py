@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -262,6 +277,31 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": 0.125,
+        "mistakes": [
+            {
+                "value": 0.0625,
+                "hint": (
+                    "The ½ belongs to the training loss L = ½(a − y)² of the "
+                    "backprop slides, not to the MSE of slide 'Loss Functions'."
+                ),
+            },
+            {
+                "value": {"array": [0.25, 0.0]},
+                "hint": (
+                    "A loss is one number: sum (and for the MSE divide by N) over"
+                    " every instance and output; your result still has one value "
+                    "per instance or per entry."
+                ),
+            },
+            {
+                "value": 0.5,
+                "hint": (
+                    "MSE has no square root: (1/N) Σ_i ‖y_i − ŷ_i‖² squares the "
+                    "norm. np.linalg.norm gives √(Σ (y − ŷ)²); sum the squares "
+                    "instead, np.sum((y - y_hat) ** 2)."
+                ),
+            },
+        ],
     },
     {
         "description": "mse with 3 instances and 2 outputs",
@@ -274,15 +314,51 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": 0.18333333333333335,
+        "mistakes": [
+            {
+                "value": {"array": [0.05, 0.25, 0.25]},
+                "hint": (
+                    "A loss is one number: sum (and for the MSE divide by N) over"
+                    " every instance and output; your result still has one value "
+                    "per instance or per entry."
+                ),
+            },
+            {
+                "value": 0.5,
+                "hint": (
+                    "Square the errors, (y − ŷ)²: absolute values give the mean "
+                    "absolute error, another loss."
+                ),
+            },
+            {
+                "value": 0.275,
+                "hint": (
+                    "Divide by the number of instances N = y.shape[0], not by the"
+                    " number of outputs C."
+                ),
+            },
+            {
+                "value": 0.247206616,
+                "hint": (
+                    "MSE has no square root: (1/N) Σ_i ‖y_i − ŷ_i‖² squares the "
+                    "norm. np.linalg.norm gives √(Σ (y − ŷ)²); sum the squares "
+                    "instead, np.sum((y - y_hat) ** 2)."
+                ),
+            },
+            {
+                "value": 0.55,
+                "hint": ("The slide's MSE is (1/N) Σ_i: divide the sum over instances by N."),
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="mse(np.array([[1.0], [0.0]]), np.array([[0.5], [0.0]]))", hidden=False)
 def mse_1(mse):
     check_case(_CASES[0], {"mse": mse}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="mse with 3 instances and 2 outputs", hidden=False)
 def mse_2(mse):
     check_case(_CASES[1], {"mse": mse}, FUNCTIONS, FILENAME)

@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -264,6 +279,34 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[2.0000000000131024, -4.000000000026205, 0.9999999999621422]]},
+        "mistakes": [
+            {
+                "value": {"array": [[1.99999, -4.00001, 0.99999]]},
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h of "
+                    "slide 'Derivative', not the one-sided (f(x) − f(x − h)) / h."
+                ),
+            },
+            {
+                "value": {"array": [[525000.0, 525000.0, 525000.0]]},
+                "hint": (
+                    "The central difference subtracts: (f(x + h) − f(x − h)) / "
+                    "2h; a sum of the two values measures f itself, not its "
+                    "slope."
+                ),
+            },
+            {
+                "value": {"array": [[2.00001, -3.99999, 1.00001]]},
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h, not "
+                    "(f(x + h) − f(x)) / h: it is far more accurate."
+                ),
+            },
+            {
+                "value": {"array": [[4.0, -8.0, 2.0]]},
+                "hint": "The central difference spans 2h: divide by 2h.",
+            },
+        ],
     },
     {
         "description": "numerical_gradient(sum_of_squares, θ) for a (3, 2) θ",
@@ -282,6 +325,61 @@ _CASES = [
                 [0.9999999999621422, 6.000000000039306],
             ]
         },
+        "mistakes": [
+            {
+                "value": {
+                    "array": [[-1.00000008e-05, 1.99999], [3.99999, -2.00001], [0.99999, 5.99999]]
+                },
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h of "
+                    "slide 'Derivative', not the one-sided (f(x) − f(x − h)) / h."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [1525000.0, 1525000.0],
+                        [1525000.0, 1525000.0],
+                        [1525000.0, 1525000.0],
+                    ]
+                },
+                "hint": (
+                    "The central difference subtracts: (f(x + h) − f(x − h)) / "
+                    "2h; a sum of the two values measures f itself, not its "
+                    "slope."
+                ),
+            },
+            {
+                "value": {
+                    "array": [[1.00000008e-05, 2.00001], [4.00001, -1.99999], [1.00001, 6.00001]]
+                },
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h, not "
+                    "(f(x + h) − f(x)) / h: it is far more accurate."
+                ),
+            },
+            {
+                "value": {"array": [[2.0, 2.0], [2.0, 2.0], [7.0, 7.0]]},
+                "hint": (
+                    "θ is a matrix: compute one partial derivative per entry, "
+                    "moving one θ_k at a time (for k in np.ndindex(theta.shape));"
+                    " a loop over len(theta) moves a whole row at once."
+                ),
+            },
+            {
+                "value": {"array": [[11.0, 11.0], [11.0, 11.0], [11.0, 11.0]]},
+                "hint": (
+                    'Slide "Gradient": the partial derivative ∂f/∂θ_k moves θ_k '
+                    "alone (θ + h e_k, with e_k the k-th unit vector). Moving "
+                    "every entry at once gives one directional derivative, the "
+                    "same number in every entry."
+                ),
+            },
+            {
+                "value": {"array": [[0.0, 4.0], [8.0, -4.0], [2.0, 12.0]]},
+                "hint": "The central difference spans 2h: divide by 2h.",
+            },
+        ],
     },
     {
         "description": ("numerical_gradient(bowl, np.array([1.0, 2.0])), z = x² + 3y² + xy"),
@@ -291,20 +389,60 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [3.9999999999373865, 13.000000000129573]},
+        "mistakes": [
+            {
+                "value": {"array": [3.99999, 12.99997]},
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h of "
+                    "slide 'Derivative', not the one-sided (f(x) − f(x − h)) / h."
+                ),
+            },
+            {
+                "value": {"array": [1500000.0, 1500000.0]},
+                "hint": (
+                    "The central difference subtracts: (f(x + h) − f(x − h)) / "
+                    "2h; a sum of the two values measures f itself, not its "
+                    "slope."
+                ),
+            },
+            {
+                "value": {"array": [4.00001, 13.00003]},
+                "hint": (
+                    "Use the central difference (f(x + h) − f(x − h)) / 2h, not "
+                    "(f(x + h) − f(x)) / h: it is far more accurate."
+                ),
+            },
+            {
+                "value": {"array": [17.0, 17.0]},
+                "hint": (
+                    'Slide "Gradient": the partial derivative ∂f/∂θ_k moves θ_k '
+                    "alone (θ + h e_k, with e_k the k-th unit vector). Moving "
+                    "every entry at once gives one directional derivative, the "
+                    "same number in every entry."
+                ),
+            },
+            {
+                "value": {"array": [8.0, 26.0]},
+                "hint": "The central difference spans 2h: divide by 2h.",
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="numerical_gradient(sum_of_squares, np.array([[1.0, -2.0, 0.5]])), gradient 2θ",
+    hidden=False,
+)
 def numerical_gradient_1(numerical_gradient):
     check_case(_CASES[0], {"numerical_gradient": numerical_gradient}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="numerical_gradient(sum_of_squares, θ) for a (3, 2) θ", hidden=False)
 def numerical_gradient_2(numerical_gradient):
     check_case(_CASES[1], {"numerical_gradient": numerical_gradient}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="numerical_gradient(bowl, np.array([1.0, 2.0])), z = x² + 3y² + xy", hidden=False)
 def numerical_gradient_3(numerical_gradient):
     check_case(_CASES[2], {"numerical_gradient": numerical_gradient}, FUNCTIONS, FILENAME)

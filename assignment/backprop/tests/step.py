@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "step"
-points = 3
+points = 1
 FILENAME = "backprop.py"
 
 
@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -262,6 +277,22 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[1.0]]},
+        "mistakes": [
+            {
+                "value": {"array": [[0.5]]},
+                "hint": (
+                    "(sign(z) + 1) / 2 gives ½ at z = 0; the slide's step is 1 "
+                    "there (x ≥ 0): np.where(z >= 0, 1.0, 0.0)."
+                ),
+            },
+            {
+                "value": {"array": [[0.0]]},
+                "hint": (
+                    "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 "
+                    "is 1, so compare with `>=`, not `>`."
+                ),
+            },
+        ],
     },
     {
         "description": "step(np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]))",
@@ -271,6 +302,30 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[0.0, 0.0, 1.0, 1.0, 1.0]]},
+        "mistakes": [
+            {
+                "value": {"array": [[0.0, 0.0, 0.5, 1.0, 1.0]]},
+                "hint": (
+                    "(sign(z) + 1) / 2 gives ½ at z = 0; the slide's step is 1 "
+                    "there (x ≥ 0): np.where(z >= 0, 1.0, 0.0)."
+                ),
+            },
+            {
+                "value": {"array": [[-1.0, -1.0, 1.0, 1.0, 1.0]]},
+                "hint": (
+                    "The step of slide 'A Multilayer Perceptron for XOR' outputs "
+                    "0 or 1 (φ(x) = 1 if x ≥ 0, else 0), not −1/+1 or the sign of"
+                    " x."
+                ),
+            },
+            {
+                "value": {"array": [[0.0, 0.0, 0.0, 1.0, 1.0]]},
+                "hint": (
+                    "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 "
+                    "is 1, so compare with `>=`, not `>`."
+                ),
+            },
+        ],
     },
     {
         "description": "step of a (3, 2) array",
@@ -280,20 +335,44 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]},
+        "mistakes": [
+            {
+                "value": {"array": [[1.0, 0.0], [0.0, 0.5], [1.0, 0.0]]},
+                "hint": (
+                    "(sign(z) + 1) / 2 gives ½ at z = 0; the slide's step is 1 "
+                    "there (x ≥ 0): np.where(z >= 0, 1.0, 0.0)."
+                ),
+            },
+            {
+                "value": {"array": [[1.0, -1.0], [-1.0, 1.0], [1.0, -1.0]]},
+                "hint": (
+                    "The step of slide 'A Multilayer Perceptron for XOR' outputs "
+                    "0 or 1 (φ(x) = 1 if x ≥ 0, else 0), not −1/+1 or the sign of"
+                    " x."
+                ),
+            },
+            {
+                "value": {"array": [[1.0, 0.0], [0.0, 0.0], [1.0, 0.0]]},
+                "hint": (
+                    "The slide defines φ(x) = 1 if x ≥ 0: the step at exactly 0 "
+                    "is 1, so compare with `>=`, not `>`."
+                ),
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="step(np.array([[0.0]])), φ(0) = 1", hidden=False)
 def step_1(step):
     check_case(_CASES[0], {"step": step}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="step(np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]))", hidden=False)
 def step_2(step):
     check_case(_CASES[1], {"step": step}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="step of a (3, 2) array", hidden=False)
 def step_3(step):
     check_case(_CASES[2], {"step": step}, FUNCTIONS, FILENAME)

@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "update"
-points = 1
+points = 2
 FILENAME = "backprop.py"
 
 
@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -282,10 +297,42 @@ _CASES = [
             },
             {"array": [[0.15000000000000002], [-0.25], [0.4], [0.5499999999999999]]},
         ],
+        "mistakes": [
+            {
+                "value": [
+                    {"array": [[0.08, -0.24, 0.36], [0.2, 0.9, -1.2], [-0.7, 0.7, 1.0]]},
+                    {"array": [[0.0], [-0.1], [0.1], [0.1]]},
+                ],
+                "hint": "θ ← θ − η ∂L/∂θ: multiply the gradient by η, do not divide.",
+            },
+            {
+                "value": [
+                    {"array": [[0.09, -0.22, 0.33], [0.3, 0.7, -0.9], [-0.7, 0.75, 0.95]]},
+                    {"array": [[0.1], [-0.2], [0.3], [0.4]]},
+                ],
+                "hint": ("θ ← θ − η ∂L/∂θ: the gradient is scaled by the learning rate η."),
+            },
+            {
+                "value": [
+                    {"array": [[0.095, -0.21, 0.315], [0.35, 0.6, -0.75], [-0.7, 0.775, 0.925]]},
+                    {"array": [[0.2], [-0.3], [0.5], [0.7]]},
+                ],
+                "hint": ("Update every layer: return [θ − η g for θ, g in zip(thetas, grads)]."),
+            },
+            {
+                "value": [
+                    {"array": [[0.105, -0.19, 0.285], [0.45, 0.4, -0.45], [-0.7, 0.825, 0.875]]},
+                    {"array": [[0.25], [-0.35], [0.6], [0.85]]},
+                ],
+                "hint": ("Gradient descent moves against the gradient: θ ← θ − η ∂L/∂θ."),
+            },
+        ],
     }
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="update(thetas, grads, 0.5) on the 2-3-1 network (thetas left unchanged)", hidden=False
+)
 def update_1(update):
     check_case(_CASES[0], {"update": update}, FUNCTIONS, FILENAME)

@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "weight_gradient"
-points = 2
+points = 3
 FILENAME = "backprop.py"
 
 
@@ -226,7 +226,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -267,6 +282,50 @@ _CASES = [
         "rtol": 1e-06,
         "atol": 1e-09,
         "expected": {"array": [[0.0625], [0.01625], [0.06749999999999999], [0.0475]]},
+        "mistakes": [
+            {
+                "value": {"array": [[0.01625], [0.0675], [0.0475], [0.0625]]},
+                "hint": (
+                    "Row 0 of θ holds the bias weights θ_0j: the constant input "
+                    "a_0 = 1 goes in column 0 of [1, a]."
+                ),
+            },
+            {
+                "value": {"array": [[0.0], [0.01625], [0.0675], [0.0475]]},
+                "hint": (
+                    "The constant input is a_0 = 1, not 0: prepend a column of "
+                    "ones, so the bias gradient is the mean of δ."
+                ),
+            },
+            {
+                "value": {"array": [[0.0833333333], [0.0216666667], [0.09], [0.0633333333]]},
+                "hint": (
+                    "Average over the batch: divide by the number of instances N "
+                    "= delta.shape[0], not by a layer's width."
+                ),
+            },
+            {
+                "value": {"array": [[0.01625], [0.0675], [0.0475]]},
+                "hint": (
+                    "∂L/∂θ_0j = δ_j a_0 with a_0 = 1: the gradient has the bias "
+                    "row too, shape (n_prev + 1, n_next)."
+                ),
+            },
+            {
+                "value": {"array": [[0.25], [0.065], [0.27], [0.19]]},
+                "hint": (
+                    "The loss is averaged over the batch, so the gradient is too:"
+                    " divide [1, a]ᵀ δ by N."
+                ),
+            },
+            {
+                "value": {"array": [[0.0625, 0.01625, 0.0675, 0.0475]]},
+                "hint": (
+                    "∂L/∂θ_ij = δ_j a_i: the gradient is shaped like θ, (n_prev +"
+                    " 1, n_next), so [1, a]ᵀ δ, not δᵀ [1, a]."
+                ),
+            },
+        ],
     },
     {
         "description": ("weight_gradient(delta, a_prev) for 2 instances, 4 → 2 units (non-square)"),
@@ -287,15 +346,98 @@ _CASES = [
                 [0.2, 0.05],
             ]
         },
+        "mistakes": [
+            {
+                "value": {
+                    "array": [
+                        [-0.075, -0.1],
+                        [-0.005, 0.08],
+                        [0.08, -0.1425],
+                        [0.2, 0.05],
+                        [0.15, -0.125],
+                    ]
+                },
+                "hint": (
+                    "Row 0 of θ holds the bias weights θ_0j: the constant input "
+                    "a_0 = 1 goes in column 0 of [1, a]."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.0, 0.0],
+                        [-0.075, -0.1],
+                        [-0.005, 0.08],
+                        [0.08, -0.1425],
+                        [0.2, 0.05],
+                    ]
+                },
+                "hint": (
+                    "The constant input is a_0 = 1, not 0: prepend a column of "
+                    "ones, so the bias gradient is the mean of δ."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.075, -0.0625],
+                        [-0.0375, -0.05],
+                        [-0.0025, 0.04],
+                        [0.04, -0.07125],
+                        [0.1, 0.025],
+                    ]
+                },
+                "hint": (
+                    "Average over the batch: divide by the number of instances N "
+                    "= delta.shape[0], not by a layer's width."
+                ),
+            },
+            {
+                "value": {"array": [[-0.075, -0.1], [-0.005, 0.08], [0.08, -0.1425], [0.2, 0.05]]},
+                "hint": (
+                    "∂L/∂θ_0j = δ_j a_0 with a_0 = 1: the gradient has the bias "
+                    "row too, shape (n_prev + 1, n_next)."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.3, -0.25],
+                        [-0.15, -0.2],
+                        [-0.01, 0.16],
+                        [0.16, -0.285],
+                        [0.4, 0.1],
+                    ]
+                },
+                "hint": (
+                    "The loss is averaged over the batch, so the gradient is too:"
+                    " divide [1, a]ᵀ δ by N."
+                ),
+            },
+            {
+                "value": {
+                    "array": [
+                        [0.15, -0.075, -0.005, 0.08, 0.2],
+                        [-0.125, -0.1, 0.08, -0.1425, 0.05],
+                    ]
+                },
+                "hint": (
+                    "∂L/∂θ_ij = δ_j a_i: the gradient is shaped like θ, (n_prev +"
+                    " 1, n_next), so [1, a]ᵀ δ, not δᵀ [1, a]."
+                ),
+            },
+        ],
     },
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="weight_gradient(delta, a_prev) for 4 instances, 3 → 1 units", hidden=False)
 def weight_gradient_1(weight_gradient):
     check_case(_CASES[0], {"weight_gradient": weight_gradient}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="weight_gradient(delta, a_prev) for 2 instances, 4 → 2 units (non-square)", hidden=False
+)
 def weight_gradient_2(weight_gradient):
     check_case(_CASES[1], {"weight_gradient": weight_gradient}, FUNCTIONS, FILENAME)

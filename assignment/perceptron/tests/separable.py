@@ -199,7 +199,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -282,21 +297,24 @@ _CASES = [
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="separable(X, y) on AND: True", hidden=False)
 def separable_1(separable):
     check_case(_CASES[0], {"separable": separable}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="separable(X, y) on XOR: False, no line separates XOR", hidden=False)
 def separable_2(separable):
     check_case(_CASES[1], {"separable": separable}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="separable(X, y, 6) on AND: True, the 6th and last epoch allowed makes no mistake",
+    hidden=False,
+)
 def separable_3(separable):
     check_case(_CASES[2], {"separable": separable}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(name="separable(X, y, 5) on AND: False, 5 epochs are not enough for AND", hidden=False)
 def separable_4(separable):
     check_case(_CASES[3], {"separable": separable}, FUNCTIONS, FILENAME)

@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "train"
-points = 3
+points = 6
 FILENAME = "perceptron.py"
 
 # --- small functions the cases use (from public_cases.py) ---
@@ -199,7 +199,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -279,16 +294,24 @@ _CASES = [
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="train(X, y) on AND, in order 0, 1, 2, 3: 6 epochs, the last without a mistake",
+    hidden=False,
+)
 def train_1(train):
     check_case(_CASES[0], {"train": train}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="train(X, y, 1.0, 5) on XOR: stops after max_epochs = 5, never 0 mistakes", hidden=False
+)
 def train_2(train):
     check_case(_CASES[1], {"train": train}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="train(X, y, 0.5, 100, np.random.default_rng(0)) on OR: a new rng.permutation(4) ...",
+    hidden=False,
+)
 def train_3(train):
     check_case(_CASES[2], {"train": train}, FUNCTIONS, FILENAME)

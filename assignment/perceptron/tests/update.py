@@ -14,7 +14,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "update"
-points = 3
+points = 4
 FILENAME = "perceptron.py"
 
 # --- small functions the cases use (from public_cases.py) ---
@@ -199,7 +199,22 @@ def check_case(case, env, functions, filename):
     if case["check"] == "classifies_xor":
         _check_xor(case, env, result)
     else:
-        _compare(case["expected"], result, case.get("returns", ""), case)
+        try:
+            _compare(case["expected"], result, case.get("returns", ""), case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure} {_known_mistake(case, result)}".rstrip()) from None
+
+
+def _known_mistake(case, result):
+    """The hint of the known mistake whose value (on this case's public inputs) ``result``
+    is, from the grader's mistake library: "Hint: ...", or "" when none matches."""
+    for mistake in case.get("mistakes", []):
+        try:
+            _compare(mistake["value"], result, "", case)
+        except CheckFailed:
+            continue
+        return f"Hint: {mistake['hint']}"
+    return ""
 
 
 def _check_xor(case, env, thetas):
@@ -282,16 +297,25 @@ _CASES = [
 ]
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="update(np.array([-1.0, 1.0, 1.0]), np.array([1.0, 1.0]), 1.0, 1.0): ŷ = y = 1, ...",
+    hidden=False,
+)
 def update_1(update):
     check_case(_CASES[0], {"update": update}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="update(np.zeros(3), np.array([1.0, 0.0]), 0.0, 1.0): ŷ = φ(0) = 1 ≠ y, so θ ← θ ...",
+    hidden=False,
+)
 def update_2(update):
     check_case(_CASES[1], {"update": update}, FUNCTIONS, FILENAME)
 
 
-@test_case(points=1, hidden=False)
+@test_case(
+    name="update(np.array([-2.0, 0.5, 1.0]), np.array([1.0, 0.5]), 1.0, 0.5): y = 1, ŷ = ...",
+    hidden=False,
+)
 def update_3(update):
     check_case(_CASES[2], {"update": update}, FUNCTIONS, FILENAME)
