@@ -99,13 +99,16 @@ def _backprop_slip(thetas, X, y, g, g_prime, slip):
     - ``"output_default_prime"`` / ``"hidden_default_prime"``: ``g_prime`` not passed on to
       ``delta_output`` / ``delta_hidden``, so their default σ' is used;
     - ``"output_prime_at_a"``: ``delta_output`` given a^out where z^out belongs;
+    - ``"output_arguments_swapped"``: ``delta_output(y, a^out, ...)``: its first two arguments
+      in the wrong order;
     - ``"first_layer_missing"``: the loop stops before layer 0 (its gradient left None).
     """
     zs, acts = ref.forward(thetas, X, g)
     out_prime = ref.sigmoid_prime if slip == "output_default_prime" else g_prime
     hidden_prime = ref.sigmoid_prime if slip == "hidden_default_prime" else g_prime
     z_out = acts[-1] if slip == "output_prime_at_a" else zs[-1]
-    delta = ref.delta_output(acts[-1], y, z_out, out_prime)
+    a_out, target = (y, acts[-1]) if slip == "output_arguments_swapped" else (acts[-1], y)
+    delta = ref.delta_output(a_out, target, z_out, out_prime)
     grads = [None] * len(thetas)
     stop = 0 if slip == "first_layer_missing" else -1
     for layer in range(len(thetas) - 1, stop, -1):
@@ -302,6 +305,7 @@ LIBRARY = {
         ("ignores_h", _given_h_ignored(ref.numerical_gradient)),
         ("gradient_by_rows", lambda f, theta, h=1e-5: _per_row_gradient(f, theta, h)),
         ("difference_sign", _sum_not_difference),
+        ("gradient_zero", lambda f, theta, h=1e-5: np.zeros(np.shape(theta))),
         (
             "backward_difference",
             lambda f, theta, h=1e-5: np.array(
@@ -429,6 +433,7 @@ LIBRARY = {
         ("backprop_default_g_prime", _slipped("hidden_default_prime")),
         ("prime_on_activation", _slipped("output_prime_at_a")),
         ("backprop_first_layer_missing", _slipped("first_layer_missing")),
+        ("backprop_argument_order", _slipped("output_arguments_swapped")),
         (
             "grad_sum_not_mean",
             lambda thetas, X, y, g=ref.sigmoid, gp=ref.sigmoid_prime: [

@@ -185,6 +185,13 @@ HINTS = {
     "xor_strict_threshold": "φ(x) = 1 if x ≥ 0: a unit whose weighted sum is exactly 0 "
     "fires. Your weights compute XOR with a strict x > 0; shift the biases so that no "
     "threshold sits exactly at a sum the inputs reach (e.g. −0.5 for OR, −1.5 for AND).",
+    "backprop_argument_order": "Pass the arguments of delta_output in the order of its "
+    "signature, delta_output(a_out, y, z_out, g_prime): with y and a swapped, δ^out = (y − a) "
+    "g' has the wrong sign and so has every gradient.",
+    "gradient_zero": "Your gradient is 0 everywhere: f(θ + h e_k) and f(θ − h e_k) came out "
+    "equal. Either the two perturbed copies are one array (plus = minus = work.copy() gives one "
+    "array two names: make two copies), or the step vanished (an integer copy of θ, an h that "
+    "rounds away).",
     "difference_sign": "The central difference subtracts: (f(x + h) − f(x − h)) / 2h; a sum "
     "of the two values measures f itself, not its slope.",
     "bce_second_term": "The second term is (1 − y) log(1 − ŷ): both brackets subtract.",

@@ -166,9 +166,23 @@ def same_network(a, b):
     )
 
 
+# Seeds whose initialisation, init_params([2, 2, 1], default_rng(seed)), traps the minimal
+# 2-2-1 network in a local minimum: full-batch or mini-batch sgd from it fails XOR with each of
+# (η, epochs, batch) = (5, 250, 4), (2, 1000, 4), (10, 500, 4), (1, 3000, 4), (0.5, 2000, 1),
+# (3, 2000, 2) (found among seeds 0..399 with the reference; 79 of 400 do). A network that is
+# big enough learns XOR from any seed (the reference's 2-8-1 from every seed in 0..999), so
+# one of them among the seeds checked tells "it trains" from "it trains when lucky".
+TRAP_SEEDS = (
+    8, 16, 18, 21, 22, 28, 30, 37, 43, 44, 47, 58, 65, 68, 70, 72, 74, 77, 82, 93,
+    107, 108, 117, 125, 132, 145, 148, 153, 158, 160, 169, 170, 176, 183, 186, 191, 199, 204,
+    205, 208,
+)  # fmt: skip
+
+
 def train_xor_checks(rng):
-    """Three seeds, then the first again as the question's gate (see ``trains_judge``)."""
-    seeds = rng.integers(0, 10_000, size=3).tolist()
+    """Three seeds (two drawn at random, one from ``TRAP_SEEDS``), then the first again as the
+    question's gate (see ``trains_judge``)."""
+    seeds = rng.integers(0, 10_000, size=2).tolist() + [int(rng.choice(TRAP_SEEDS))]
     trained = {}
     checks = [
         Check(

@@ -303,6 +303,16 @@ _CASES = [
                 ),
             },
             {
+                "value": {"array": [[0.0, 0.0, 0.0]]},
+                "hint": (
+                    "Your gradient is 0 everywhere: f(θ + h e_k) and f(θ − h e_k)"
+                    " came out equal. Either the two perturbed copies are one "
+                    "array (plus = minus = work.copy() gives one array two names:"
+                    " make two copies), or the step vanished (an integer copy of "
+                    "θ, an h that rounds away)."
+                ),
+            },
+            {
                 "value": {"array": [[4.0, -8.0, 2.0]]},
                 "hint": "The central difference spans 2h: divide by 2h.",
             },
@@ -367,6 +377,16 @@ _CASES = [
                 ),
             },
             {
+                "value": {"array": [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]},
+                "hint": (
+                    "Your gradient is 0 everywhere: f(θ + h e_k) and f(θ − h e_k)"
+                    " came out equal. Either the two perturbed copies are one "
+                    "array (plus = minus = work.copy() gives one array two names:"
+                    " make two copies), or the step vanished (an integer copy of "
+                    "θ, an h that rounds away)."
+                ),
+            },
+            {
                 "value": {"array": [[11.0, 11.0], [11.0, 11.0], [11.0, 11.0]]},
                 "hint": (
                     'Slide "Gradient": the partial derivative ∂f/∂θ_k moves θ_k '
@@ -410,6 +430,16 @@ _CASES = [
                 "hint": (
                     "Use the central difference (f(x + h) − f(x − h)) / 2h, not "
                     "(f(x + h) − f(x)) / h: it is far more accurate."
+                ),
+            },
+            {
+                "value": {"array": [0.0, 0.0]},
+                "hint": (
+                    "Your gradient is 0 everywhere: f(θ + h e_k) and f(θ − h e_k)"
+                    " came out equal. Either the two perturbed copies are one "
+                    "array (plus = minus = work.copy() gives one array two names:"
+                    " make two copies), or the step vanished (an integer copy of "
+                    "θ, an h that rounds away)."
                 ),
             },
             {
