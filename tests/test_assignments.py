@@ -164,3 +164,34 @@ def test_every_mistake_key_the_engine_reports_has_an_engine_hint():
     keys = engine_mistake_keys()
     assert {"not_implemented", "missing_file", "timeout", "invalid"} <= keys
     assert keys <= set(ENGINE_HINTS), keys - set(ENGINE_HINTS)
+
+
+QUOTED_SLIDE = re.compile(r"""[Ss]lides? [\"'“]([^\"'”{]+)[\"'”]""")
+
+
+def quoted_slides(text):
+    """Slide titles quoted as `slide "X"` (or 'X', “X”); Python's implicit concatenation of
+    string literals across lines is joined first."""
+    joined = re.sub(r"""[\"']\s*\n\s*f?[\"']""", "", text)
+    return set(QUOTED_SLIDE.findall(joined))
+
+
+def test_every_slide_the_assignment_quotes_is_spelled_as_its_points_table_and_slides(name):
+    import importlib
+
+    assignment, paths = info(name)
+    module = importlib.import_module(f"autograder.{name}.questions")
+    known = set(getattr(module, "SLIDES", {}).values()) | {q.slide for q in assignment.build(0)}
+    sources = {
+        "reference": paths.solution.read_text(encoding="utf-8"),
+        "handout": paths.handout.read_text(encoding="utf-8"),
+        "hints": "\n".join(assignment.hints.values()),
+    }
+    for where, text in sources.items():
+        unknown = quoted_slides(text) - known
+        assert not unknown, f"{where} of {name} quotes slides not in SLIDES: {sorted(unknown)}"
+
+
+def test_quoted_slides_are_found_across_joined_string_literals():
+    text = "x (slide 'Chain \"\n    \"rule') and Slide \"Derivative\": and slides “Gradient”"
+    assert quoted_slides(text) == {"Chain rule", "Derivative", "Gradient"}

@@ -4,28 +4,48 @@ This table is the one place points are set; README.md shows it (``python -m auto
 points`` prints it). Question ids match the public checks (``assignment/backprop/tests/<id>.py``).
 """
 
+# The lecture's slide titles, spelled once: the points table, the hints, the reference's
+# docstrings (and so the template) and the handout quote them (a test keeps them in step).
+SLIDES = {
+    "xor": "A Multilayer Perceptron for XOR",
+    "losses": "Loss Functions",
+    "derivative": "Derivative",
+    "gradient": "Gradient",
+    "gd": "Gradient Descent Algorithm",
+    "sgd": "Stochastic Gradient Descent Algorithm",
+    "chaining": "Chaining derivatives: the Backpropagation algorithm",
+    "chain_rule": "Chain rule",
+    "forward": "Multilayer perceptron: Forward pass",
+    "gradient_1": "Multilayer perceptron: Gradient I",
+    "update": "Multilayer perceptron: Update weights",
+    "gradient_2": "Multilayer perceptron: Gradient II",
+    "hidden": "Backpropagation: error of hidden layer - Multiple Layers",
+    "demo": "Backpropagation: Demo",
+    "algorithm": "Backpropagation Algorithm",
+}
+
 # id, title, points, slide
 TABLE = [
-    ("step", "step activation φ", 1, "A Multilayer Perceptron for XOR"),
-    ("sigmoid", "sigmoid σ and its derivative", 2, "Chain rule"),
-    ("tanh", "tanh and its derivative", 1, "Chain rule"),
-    ("identity", "identity and its derivative", 1, "Chain rule"),
-    ("mse", "mean squared error", 2, "Loss Functions"),
-    ("binary_cross_entropy", "binary cross-entropy", 2, "Loss Functions"),
-    ("categorical_cross_entropy", "categorical cross-entropy", 2, "Loss Functions"),
-    ("numerical_derivative", "numerical derivative", 2, "Derivative"),
-    ("numerical_gradient", "numerical gradient", 3, "Gradient"),
-    ("init_params", "parameter initialisation", 2, "Backpropagation Algorithm"),
-    ("forward", "forward pass", 4, "Multilayer perceptron: Forward pass"),
-    ("predict", "prediction", 1, "Multilayer perceptron: Forward pass"),
-    ("delta_output", "error of the output layer δ^out", 3, "Multilayer perceptron: Update weights"),
-    ("delta_hidden", "error of a hidden layer δ^(l)", 4, "Backpropagation: error of hidden layer"),
-    ("weight_gradient", "weight gradient ∂L/∂θ", 3, "Backpropagation: Demo"),
-    ("backprop", "backpropagation", 5, "Backpropagation Algorithm"),
-    ("update", "update all parameters at once", 2, "Backpropagation Algorithm"),
-    ("sgd", "stochastic gradient descent", 5, "Gradient Descent Algorithm"),
-    ("xor_step_network", "hand-set XOR network", 2, "A Multilayer Perceptron for XOR"),
-    ("train_xor", "training XOR", 3, "A Multilayer Perceptron for XOR"),
+    ("step", "step activation φ", 1, SLIDES["xor"]),
+    ("sigmoid", "sigmoid σ and its derivative", 2, SLIDES["chain_rule"]),
+    ("tanh", "tanh and its derivative", 1, SLIDES["chain_rule"]),
+    ("identity", "identity and its derivative", 1, SLIDES["chain_rule"]),
+    ("mse", "mean squared error", 2, SLIDES["losses"]),
+    ("binary_cross_entropy", "binary cross-entropy", 2, SLIDES["losses"]),
+    ("categorical_cross_entropy", "categorical cross-entropy", 2, SLIDES["losses"]),
+    ("numerical_derivative", "numerical derivative", 2, SLIDES["derivative"]),
+    ("numerical_gradient", "numerical gradient", 3, SLIDES["gradient"]),
+    ("init_params", "parameter initialisation", 2, SLIDES["algorithm"]),
+    ("forward", "forward pass", 4, SLIDES["forward"]),
+    ("predict", "prediction", 1, SLIDES["forward"]),
+    ("delta_output", "error of the output layer δ^out", 3, SLIDES["update"]),
+    ("delta_hidden", "error of a hidden layer δ^(l)", 4, SLIDES["hidden"]),
+    ("weight_gradient", "weight gradient ∂L/∂θ", 3, SLIDES["demo"]),
+    ("backprop", "backpropagation", 5, SLIDES["algorithm"]),
+    ("update", "update all parameters at once", 2, SLIDES["algorithm"]),
+    ("sgd", "stochastic gradient descent", 5, SLIDES["gd"]),
+    ("xor_step_network", "hand-set XOR network", 2, SLIDES["xor"]),
+    ("train_xor", "training XOR", 3, SLIDES["xor"]),
 ]
 
 # Hints for recognised mistakes, in the slides' words. Keys are what checks report.
@@ -205,7 +225,7 @@ HINTS = {
     "update_no_eta": "θ ← θ − η ∂L/∂θ: the gradient is scaled by the learning rate η.",
     "update_one_layer": "Update every layer: return [θ − η g for θ, g in zip(thetas, grads)].",
     # network
-    "backprop_z_index": 'Slide "Backpropagation: error of hidden layer": δ^(l) = '
+    "backprop_z_index": f'Slide "{SLIDES["hidden"]}": δ^(l) = '
     "(δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)) takes the hidden layer's own pre-activation. In the loop, "
     "the layer l hidden units' z is zs[l − 1] (zs[0] belongs to the first hidden layer), not "
     "zs[l].",
@@ -247,8 +267,8 @@ HINTS = {
     "a^(out) = g(z^(out)).",
     "activation_on_input": "activations[0] is the input X itself: g is applied to the "
     "pre-activations z, not to the inputs.",
-    "missing_g_prime": "δ^out = ∂L/∂a · g'(z): multiply (a − y) by g'(z^out) (slide 'Update "
-    "weights').",
+    "missing_g_prime": "δ^out = ∂L/∂a · g'(z): multiply (a − y) by g'(z^out) (slide "
+    f"'{SLIDES['update']}').",
     "sign_flipped": "Mind the sign: δ^out = (a − y) g', the derivative of ½(a − y)².",
     "hidden_missing_g_prime": "δ_j^(l) = Σ_k δ_k^(l+1) θ_jk^(l+1) g'(z_j^(l)): do not forget "
     "the factor g'.",
@@ -276,7 +296,7 @@ HINTS = {
     "loss_before_epoch": "losses[e] is the loss after epoch e's updates, on the whole "
     "training set.",
     "loss_without_half": "The training loss is L = (1/N) Σ ½ ‖a − y‖², with the ½ of slide "
-    "'Multilayer perceptron: Loss'.",
+    f"'{SLIDES['forward']}'.",
     "losses_per_batch": "Record one loss per epoch, after the epoch's last update: losses has "
     "`epochs` entries, not one per batch.",
     "loss_of_batches": "Record the loss on the whole training set after each epoch, not an "

@@ -39,7 +39,7 @@ def step(z):
 
 
 def sigmoid(z):
-    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives").
+    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives: the Backpropagation algorithm").
 
     It must not overflow (no RuntimeWarning) for large ``|z|``: for ``z < 0`` use the
     equivalent form ``e^z / (1 + e^z)``.
@@ -80,7 +80,7 @@ def sigmoid_prime(z):
 
 
 def tanh(z):
-    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives").
+    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives: the Backpropagation algorithm").
 
     Parameters
     ----------
@@ -114,7 +114,7 @@ def tanh_prime(z):
 
 
 def identity(z):
-    """Identity activation ``g(z) = z`` (slide "Chaining derivatives"), as a new float64 array.
+    """Identity activation ``g(z) = z`` (slide "Chaining derivatives: the Backpropagation algorithm"), as a new float64 array.
 
     Parameters
     ----------
@@ -274,7 +274,7 @@ def numerical_gradient(f, theta, h=1e-5):
     # END SOLUTION
 
 
-# --- The network (slides "Forward pass" and "Backpropagation") ---
+# --- The network (slides "Multilayer perceptron: Forward pass" and "Backpropagation Algorithm") ---
 
 
 def init_params(layer_sizes, rng):
@@ -380,7 +380,7 @@ def delta_output(a_out, y, z_out, g_prime=sigmoid_prime):
 
 
 def delta_hidden(delta_next, theta_next, z, g_prime=sigmoid_prime):
-    """Error of a hidden layer (slide "Backpropagation: error of hidden layer").
+    """Error of a hidden layer (slide "Backpropagation: error of hidden layer - Multiple Layers").
 
     ``δ_j^(l) = Σ_k δ_k^(l+1) θ_jk^(l+1) g'(z_j^(l))``, i.e.
     ``δ^(l) = (δ^(l+1) θ^(l+1)[1:]ᵀ) ⊙ g'(z^(l))``. Row 0 of ``θ^(l+1)`` holds the biases,

@@ -37,7 +37,7 @@ def step(z):
 
 
 def sigmoid(z):
-    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives").
+    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives: the Backpropagation algorithm").
 
     It must not overflow (no RuntimeWarning) for large ``|z|``: for ``z < 0`` use the
     equivalent form ``e^z / (1 + e^z)``.
@@ -50,7 +50,7 @@ def sigmoid(z):
     -------
     ndarray, same shape as ``z``, values in [0, 1].
     """
-    raise NotImplementedError("sigmoid: see slide 'Chaining derivatives'")
+    raise NotImplementedError("sigmoid: see slide 'Chaining derivatives: the Backpropagation algorithm'")
 
 
 def sigmoid_prime(z):
@@ -71,7 +71,7 @@ def sigmoid_prime(z):
 
 
 def tanh(z):
-    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives").
+    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives: the Backpropagation algorithm").
 
     Parameters
     ----------
@@ -81,7 +81,7 @@ def tanh(z):
     -------
     ndarray, same shape as ``z``, values in [−1, 1].
     """
-    raise NotImplementedError("tanh: see slide 'Chaining derivatives'")
+    raise NotImplementedError("tanh: see slide 'Chaining derivatives: the Backpropagation algorithm'")
 
 
 def tanh_prime(z):
@@ -100,7 +100,7 @@ def tanh_prime(z):
 
 
 def identity(z):
-    """Identity activation ``g(z) = z`` (slide "Chaining derivatives"), as a new float64 array.
+    """Identity activation ``g(z) = z`` (slide "Chaining derivatives: the Backpropagation algorithm"), as a new float64 array.
 
     Parameters
     ----------
@@ -110,7 +110,7 @@ def identity(z):
     -------
     ndarray, same shape as ``z`` (a copy, never ``z`` itself).
     """
-    raise NotImplementedError("identity: see slide 'Chaining derivatives'")
+    raise NotImplementedError("identity: see slide 'Chaining derivatives: the Backpropagation algorithm'")
 
 
 def identity_prime(z):
@@ -230,7 +230,7 @@ def numerical_gradient(f, theta, h=1e-5):
     raise NotImplementedError("numerical_gradient: see slide 'Gradient'")
 
 
-# --- The network (slides "Forward pass" and "Backpropagation") ---
+# --- The network (slides "Multilayer perceptron: Forward pass" and "Backpropagation Algorithm") ---
 
 
 def init_params(layer_sizes, rng):
@@ -318,7 +318,7 @@ def delta_output(a_out, y, z_out, g_prime=sigmoid_prime):
 
 
 def delta_hidden(delta_next, theta_next, z, g_prime=sigmoid_prime):
-    """Error of a hidden layer (slide "Backpropagation: error of hidden layer").
+    """Error of a hidden layer (slide "Backpropagation: error of hidden layer - Multiple Layers").
 
     ``δ_j^(l) = Σ_k δ_k^(l+1) θ_jk^(l+1) g'(z_j^(l))``, i.e.
     ``δ^(l) = (δ^(l+1) θ^(l+1)[1:]ᵀ) ⊙ g'(z^(l))``. Row 0 of ``θ^(l+1)`` holds the biases,
@@ -338,7 +338,7 @@ def delta_hidden(delta_next, theta_next, z, g_prime=sigmoid_prime):
     -------
     ndarray, shape (N, n_l)
     """
-    raise NotImplementedError("delta_hidden: see slide 'Backpropagation: error of hidden layer'")
+    raise NotImplementedError("delta_hidden: see slide 'Backpropagation: error of hidden layer - Multiple Layers'")
 
 
 def weight_gradient(delta, a_prev):
