@@ -92,9 +92,7 @@ def test_a_failing_check_that_runs_failing_steps_names_the_step_to_fix_first():
 
 
 def test_a_failing_check_whose_steps_pass_keeps_its_own_hint():
-    curve = check(False, "curve_differs", "one of your helpers", weight=0.0) | {
-        "uses": ["forward"]
-    }
+    curve = check(False, "curve_differs", "one of your helpers", weight=0.0) | {"uses": ["forward"]}
     questions = [Question("forward", "", 2, "", []), Question("sgd", "", 2, "", [])]
     sgd = summary("sgd", 2.0) | {"checks": [curve]}
     root_causes(questions, [summary("forward", 2.0), sgd])

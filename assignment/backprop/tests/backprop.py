@@ -350,11 +350,11 @@ _CASES = [
                     {"array": [[0.0393469731], [0.0183223783], [0.0234356944], [0.0255213039]]},
                 ],
                 "hint": (
-                    'Slide "Backpropagation: error of hidden layer": δ^(l) = '
-                    "(δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)) takes the hidden layer's own "
-                    "pre-activation. In the loop, the layer l hidden units' z is "
-                    "zs[l − 1] (zs[0] belongs to the first hidden layer), not "
-                    "zs[l]."
+                    'Slide "Backpropagation: error of hidden layer - Multiple '
+                    "Layers\": δ^(l) = (δ^(l+1) θ^(l+1)ᵀ) ⊙ g'(z^(l)) takes the "
+                    "hidden layer's own pre-activation. In the loop, the layer l "
+                    "hidden units' z is zs[l − 1] (zs[0] belongs to the first "
+                    "hidden layer), not zs[l]."
                 ),
             },
             {

@@ -315,7 +315,8 @@ _CASES = [
             {
                 "value": {"array": [[-0.3], [0.2]]},
                 "hint": (
-                    "δ^out = ∂L/∂a · g'(z): multiply (a − y) by g'(z^out) (slide 'Update weights')."
+                    "δ^out = ∂L/∂a · g'(z): multiply (a − y) by g'(z^out) (slide "
+                    "'Multilayer perceptron: Update weights')."
                 ),
             },
             {
