@@ -3,7 +3,11 @@
 python -m autograder grade SUBMISSIONS [--assignment NAME] [--out DIR] [--jobs N] [--config FILE]
     [--lms auto|canvas|moodle|plain] [--shard K/N] [--assignment-column C] [--grade-column C]
 python -m autograder merge OUT1 OUT2 ... --out DIR
+python -m autograder report OUT
 python -m autograder points [--assignment NAME]
+
+grade and merge also write the class report, OUT/report.html and OUT/report.md; report rebuilds
+them from OUT/grading.json (exit status 2 when it cannot be read).
 
 Exit status of grade and merge: 0 when every result is ready, 2 on bad arguments (nothing
 graded), 3 when results were written but some need a person (lines starting "attention:").
@@ -17,8 +21,8 @@ import tempfile
 import time
 from functools import partial
 
+from .engine import class_report, lms, report, shards, sinks
 from .engine import config as config_module
-from .engine import lms, report, shards, sinks
 from .engine.assignment import UnknownAssignment, load, module_name
 from .engine.grade import grade_all
 from .engine.sandbox import IsolationError, choose, make
@@ -121,12 +125,18 @@ def cmd_grade(args):
         "grade_column": args.grade_column,
     }
     written = shards.write_outputs(results, args.out, positions, shard, total, options)
+    # each submission's own time (grade.py measures it; grading.json leaves it out), else the
+    # run's wall time per submission
+    timings = [r["seconds"] for r in results if "seconds" in r]
+    per_submission = timings or (seconds / len(results) if results else None)
+    class_report.write(results, args.out, per_submission)
     print(report.table(results))
     print()
     print(report.summary(results, seconds, args.jobs))
     if args.shard:
         print(f"Slice {shard[0]}/{shard[1]}: {len(results)} of {total} submissions.")
     files = ["grades.csv", "results/", "feedback/", *written, shards.DATA_FILE]
+    files += [class_report.HTML_FILE, class_report.MARKDOWN_FILE]
     print(f"\nLayout: {layout}. Wrote " + ", ".join(f"{args.out}/{f}" for f in files))
     attention = staff_notes(results)
     for line in attention:
@@ -152,12 +162,29 @@ def cmd_merge(args):
     except shards.MergeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    class_report.write(results, args.out)
     print(report.summary(results))
     print(f"\nMerged {len(args.folders)} folders into {args.out}")
     attention = staff_notes(results)
     for line in attention:
         print(line, file=sys.stderr)
     return NEEDS_ATTENTION if attention else 0
+
+
+def cmd_report(args):
+    """Rebuild the class report of an output folder from its grading.json."""
+    try:
+        pages = class_report.build(shards.load(args.folder)["results"])
+    except shards.MergeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        why = sinks.terminal(f"{type(error).__name__}: {error}", 200)
+        print(f"error: {args.folder}/{shards.DATA_FILE} cannot be read: {why}", file=sys.stderr)
+        return 2
+    written = class_report.save(args.folder, *pages)
+    print("Wrote " + ", ".join(str(path) for path in written))
+    return 0
 
 
 def cmd_points(args):
@@ -216,6 +243,11 @@ def parser():
     merge.add_argument("folders", nargs="+", help="output folders of the slices")
     merge.add_argument("--out", required=True, help="the joined output folder")
     merge.set_defaults(run=cmd_merge)
+    rebuild = verbs.add_parser(
+        "report", help="rebuild report.html and report.md from OUT/grading.json"
+    )
+    rebuild.add_argument("folder", help="an output folder of `grade` or `merge`")
+    rebuild.set_defaults(run=cmd_report)
     points = verbs.add_parser("points", help="print the table of questions and points")
     points.add_argument("--config")
     points.add_argument("--assignment", help="e.g. backprop or perceptron")

@@ -193,5 +193,5 @@ def test_every_slide_the_assignment_quotes_is_spelled_as_its_points_table_and_sl
 
 
 def test_quoted_slides_are_found_across_joined_string_literals():
-    text = "x (slide 'Chain \"\n    \"rule') and Slide \"Derivative\": and slides “Gradient”"
+    text = 'x (slide \'Chain "\n    "rule\') and Slide "Derivative": and slides “Gradient”'
     assert quoted_slides(text) == {"Chain rule", "Derivative", "Gradient"}

@@ -28,9 +28,14 @@ class StripError(ValueError):
         self.path, self.line = path, line
 
 
-def _stub(function, slide, indent):
+def _stub(function, slide, indent, width=100):
     where = f": see slide '{slide}'" if slide else ""
-    return f'{indent}raise NotImplementedError("{function}{where}")\n'
+    line = f'{indent}raise NotImplementedError("{function}{where}")\n'
+    if len(line) <= width + 1:
+        return line
+    return (  # as ruff formats a call too long for one line
+        f'{indent}raise NotImplementedError(\n{indent}    "{function}{where}"\n{indent})\n'
+    )
 
 
 def strip_solutions(lines, path="<source>"):

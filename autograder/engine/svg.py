@@ -3,7 +3,8 @@
 Cheap enough to draw for every submission of a class: a few kilobytes of text each. Every text
 is at least ``FONT`` px (titles and legends are wrapped to fit), and each figure carries an
 alt text (``aria-label`` and ``<title>``) that says what the data shows, built from the data:
-the range of a curve, where the boundary puts the marked points.
+the range of a curve, where the boundary puts the marked points. A third, ``bar_chart`` (a
+histogram, with the count of every bin in its alt text), draws the class report's scores.
 """
 
 import math
@@ -258,3 +259,72 @@ def render(figure):
             figure.get("legend", ""),
         )
     raise ValueError(f"unknown figure kind {figure['kind']!r}")
+
+
+def describe_bars(counts, edges, title, xlabel="", ylabel=""):
+    """The alt text of a histogram: how many values in all, where most of them are, and the
+    count of every bin (the last one holds its upper edge too)."""
+    unit = ylabel or "values"
+    what = f" of {xlabel}" if xlabel else ""
+    bins = [f"{number(lo)} to {number(hi)}" for lo, hi in zip(edges, edges[1:])]
+    text = (
+        f"Bar chart: {title}: {sum(counts)} {unit} in {len(counts)} bins{what} "
+        f"from {number(edges[0])} to {number(edges[-1])}"
+    )
+    if sum(counts):
+        top = max(counts)
+        modes = [b for b, c in zip(bins, counts) if c == top]
+        text += f"; most ({top}) in {' and '.join(modes[:3])}{' and more' * (len(modes) > 3)}"
+    return text + "; per bin: " + ", ".join(f"{b}: {c}" for b, c in zip(bins, counts)) + "."
+
+
+def bar_chart(counts, edges, title, xlabel="", ylabel=""):
+    """A histogram: bar ``k`` stands for the ``counts[k]`` values between ``edges[k]`` and
+    ``edges[k + 1]`` (len(edges) == len(counts) + 1), with its count above it."""
+    alt = describe_bars(counts, edges, title, xlabel, ylabel)
+    title_lines = _wrap(title, TITLE_FONT)
+    left, right = 72, W - 24
+    top = 18 + len(title_lines) * LINE + 8 + LINE  # a line of room for the counts above bars
+    bottom = top + 190
+    height = bottom + 46
+    y_ticks = [t for t in nice_ticks(0, max(max(counts, default=0), 1)) if t == int(t)]
+    y1 = y_ticks[-1]
+    slot = (right - left) / max(1, len(counts))
+
+    def sy(y):
+        return bottom - y / y1 * (bottom - top)
+
+    bars = "".join(
+        f'<rect x="{left + k * slot + 1.5:.1f}" y="{sy(c):.1f}" width="{max(1.0, slot - 3):.1f}" '
+        f'height="{bottom - sy(c):.1f}" fill="#1f77b4"/>'
+        + _text(left + (k + 0.5) * slot, sy(c) - 5, str(c))
+        for k, c in enumerate(counts)
+        if c
+    )
+    # every edge labelled when the labels fit side by side, else every second, third...
+    widest = max((len(number(e)) for e in edges), default=1) * CHAR_EM * FONT + 6
+    every = max(1, math.ceil(widest / slot))
+    x_ticks = "".join(
+        f'<line x1="{left + k * slot:.1f}" y1="{bottom}" x2="{left + k * slot:.1f}" '
+        f'y2="{bottom + 4}" stroke="black"/>'
+        + (_text(left + k * slot, bottom + 18, number(e)) if k % every == 0 else "")
+        for k, e in enumerate(edges)
+    )
+    axes = (
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>'
+        + "".join(
+            f'<line x1="{left - 4}" y1="{sy(y):.1f}" x2="{left}" y2="{sy(y):.1f}" '
+            f'stroke="black"/>' + _text(left - 7, sy(y) + 4, number(y), anchor="end")
+            for y in y_ticks
+        )
+        + x_ticks
+        + _text((left + right) / 2, bottom + 38, xlabel)
+        + _text(
+            14,
+            (top + bottom) / 2,
+            ylabel,
+            extra=f' transform="rotate(-90 14 {(top + bottom) / 2:.1f})"',
+        )
+    )
+    return _frame(title_lines, alt, height, axes + bars)

@@ -39,7 +39,9 @@ def step(z):
 
 
 def sigmoid(z):
-    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives: the Backpropagation algorithm").
+    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))``.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     It must not overflow (no RuntimeWarning) for large ``|z|``: for ``z < 0`` use the
     equivalent form ``e^z / (1 + e^z)``.
@@ -80,7 +82,9 @@ def sigmoid_prime(z):
 
 
 def tanh(z):
-    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives: the Backpropagation algorithm").
+    """Hyperbolic tangent activation ``g(z) = tanh z``.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     Parameters
     ----------
@@ -114,7 +118,9 @@ def tanh_prime(z):
 
 
 def identity(z):
-    """Identity activation ``g(z) = z`` (slide "Chaining derivatives: the Backpropagation algorithm"), as a new float64 array.
+    """Identity activation ``g(z) = z``, as a new float64 array.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     Parameters
     ----------

@@ -37,7 +37,9 @@ def step(z):
 
 
 def sigmoid(z):
-    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))`` (slide "Chaining derivatives: the Backpropagation algorithm").
+    """Logistic activation ``g(z) = σ(z) = 1 / (1 + e^(−z))``.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     It must not overflow (no RuntimeWarning) for large ``|z|``: for ``z < 0`` use the
     equivalent form ``e^z / (1 + e^z)``.
@@ -50,7 +52,7 @@ def sigmoid(z):
     -------
     ndarray, same shape as ``z``, values in [0, 1].
     """
-    raise NotImplementedError("sigmoid: see slide 'Chaining derivatives: the Backpropagation algorithm'")
+    raise NotImplementedError("sigmoid")
 
 
 def sigmoid_prime(z):
@@ -71,7 +73,9 @@ def sigmoid_prime(z):
 
 
 def tanh(z):
-    """Hyperbolic tangent activation ``g(z) = tanh z`` (slide "Chaining derivatives: the Backpropagation algorithm").
+    """Hyperbolic tangent activation ``g(z) = tanh z``.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     Parameters
     ----------
@@ -81,7 +85,7 @@ def tanh(z):
     -------
     ndarray, same shape as ``z``, values in [−1, 1].
     """
-    raise NotImplementedError("tanh: see slide 'Chaining derivatives: the Backpropagation algorithm'")
+    raise NotImplementedError("tanh")
 
 
 def tanh_prime(z):
@@ -100,7 +104,9 @@ def tanh_prime(z):
 
 
 def identity(z):
-    """Identity activation ``g(z) = z`` (slide "Chaining derivatives: the Backpropagation algorithm"), as a new float64 array.
+    """Identity activation ``g(z) = z``, as a new float64 array.
+
+    Slide "Chaining derivatives: the Backpropagation algorithm" (its ``g()``).
 
     Parameters
     ----------
@@ -110,7 +116,7 @@ def identity(z):
     -------
     ndarray, same shape as ``z`` (a copy, never ``z`` itself).
     """
-    raise NotImplementedError("identity: see slide 'Chaining derivatives: the Backpropagation algorithm'")
+    raise NotImplementedError("identity")
 
 
 def identity_prime(z):
@@ -338,7 +344,9 @@ def delta_hidden(delta_next, theta_next, z, g_prime=sigmoid_prime):
     -------
     ndarray, shape (N, n_l)
     """
-    raise NotImplementedError("delta_hidden: see slide 'Backpropagation: error of hidden layer - Multiple Layers'")
+    raise NotImplementedError(
+        "delta_hidden: see slide 'Backpropagation: error of hidden layer - Multiple Layers'"
+    )
 
 
 def weight_gradient(delta, a_prev):
