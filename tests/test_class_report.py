@@ -324,3 +324,12 @@ def test_the_report_renders_in_chromium_with_its_histogram_and_no_console_errors
         dark = sum(count for value, count in enumerate(grey.histogram()) if value < 160)
     assert low < high, "the screenshot is one colour"
     assert dark > 0.005 * 1000 * 1400, "the screenshot is (nearly) blank"
+
+
+def test_a_failure_a_failing_step_explains_counts_for_that_step_only():
+    ada = result("ada", alpha=["sum_not_mean"], beta=["xor_not_learned"])
+    ada["questions"][1]["root_cause"] = ["alpha"]  # beta runs alpha, which fails its checks
+    bob = result("bob", beta=["curve_differs"])
+    bob["questions"][1]["checks"][1]["root_cause"] = ["alpha"]
+    common = class_report.misconceptions(class_report.facts([ada, bob])["graded"])
+    assert [(key, ids) for key, _, _, ids in common] == [("sum_not_mean", ["ada"])]

@@ -109,12 +109,15 @@ def misconceptions(graded):
     """Known mistakes by the number of submissions that make them (a submission counts once
     per key): ``[(key, hint, questions, ids)]``, the commonest first, generic keys left out.
     As in the feedback (``report.question_view``), how the values relate (``relation_*``) only
-    counts in a question where no mistake is named."""
+    counts in a question where no mistake is named, and a question or check whose failure a
+    failing step it runs explains (``root_cause``) counts for that step only."""
     found = {}
     for r in graded:
         keys = {}
         for q in r["questions"]:
-            failing = [c for c in q["checks"] if not c["passed"]]
+            if q.get("root_cause"):  # explained by a step it runs: counted there
+                continue
+            failing = [c for c in q["checks"] if not c["passed"] and not c.get("root_cause")]
             named = [c for c in failing if not (c.get("mistake") or "").startswith("relation_")]
             for c in named if any(c.get("mistake") not in GENERIC for c in named) else failing:
                 key = c.get("mistake") or ""
