@@ -1,5 +1,7 @@
 """The grader on the reference, the template and simple broken files."""
 
+import re
+
 import pytest
 from conftest import REFERENCE, TEMPLATE
 
@@ -88,10 +90,10 @@ def test_hard_coded_public_answers_pass_the_public_checks_but_earn_nothing(tmp_p
         if case["function"] == "sigmoid":
             z = resolve(case["args"]["z"], {}, {})
             table[repr(z.tolist())] = ref.sigmoid(z).tolist()
-    cheat = TEMPLATE.read_text().replace(
-        'raise NotImplementedError("sigmoid:',
-        f"return np.array({table!r}[repr(np.asarray(z).tolist())])  # ",
-    )
+    stub = re.compile(r'raise NotImplementedError\(\s*"sigmoid:[^"]*"\s*\)')
+    lookup = f"return np.array({table!r}[repr(np.asarray(z).tolist())])"
+    cheat, count = stub.subn(lambda _: lookup, TEMPLATE.read_text())
+    assert count == 1
     root = tmp_path / "subs"
     root.mkdir()
     (root / "lookup.py").write_text(cheat)

@@ -17,7 +17,7 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 
 _DEF = re.compile(r"^\s*def\s+(\w+)\s*\(")
-_SLIDE = re.compile(r'slides?\s+"([^"]+)"')
+_SLIDE = re.compile(r'[Ss]lides?\s+"([^"]+)"')
 
 
 class StripError(ValueError):

@@ -96,24 +96,40 @@ def describe_line(series, title, xlabel="", ylabel=""):
     return text + "."
 
 
-def line_chart(series, title, xlabel="", ylabel=""):
-    """``series``: y values (None for a gap), plotted against their index + 1."""
-    alt = describe_line(series, title, xlabel, ylabel)
+# the curves of a line chart, in order: colour, dash pattern ("" for a solid line)
+CURVE_STYLES = (("#1f77b4", ""), ("#555555", "6 4"), ("#d62728", "2 3"))
+
+
+def line_chart(series, title, xlabel="", ylabel="", curves=None):
+    """``series``: y values (None for a gap), plotted against their index + 1. ``curves``:
+    several labelled series instead, ``[(label, values), ...]``, drawn on the same axes with
+    a legend (the first solid, the next ones dashed)."""
+    curves = list(curves) if curves else [("", series)]
+    alt = " ".join(
+        describe_line(values, f"{title}: {label}" if label else title, xlabel, ylabel)
+        for label, values in curves
+    )
     title_lines = _wrap(title, TITLE_FONT)
     left, right = 72, W - 24
     top = 18 + len(title_lines) * LINE + 8
     bottom = top + 190
-    height = bottom + 46
-    step = max(1, -(-len(series) // MAX_POINTS))
-    points = [
-        (i + 1, float(y))
-        for i, y in enumerate(series)
-        if y is not None and i % step == 0 and math.isfinite(float(y))
+    labelled = [(k, label) for k, (label, _) in enumerate(curves) if label]
+    legend_lines = [line for _, label in labelled for line in _wrap(label, FONT, W - 80)]
+    height = bottom + 46 + (len(legend_lines) * LINE + 6 if labelled else 0)
+    longest = max(len(values) for _, values in curves)
+    step = max(1, -(-longest // MAX_POINTS))
+    drawn = [
+        [
+            (i + 1, float(y))
+            for i, y in enumerate(values)
+            if y is not None and i % step == 0 and math.isfinite(float(y))
+        ]
+        for _, values in curves
     ]
-    if not points:
+    ys = [y for points in drawn for _, y in points]
+    if not ys:
         return _frame(title_lines, alt, height, _text(W / 2, top + 90, "no finite values"))
-    ys = [p[1] for p in points]
-    x0, x1 = 1, max(len(series), 2)
+    x0, x1 = 1, max(longest, 2)
     y_ticks = nice_ticks(min(0.0, min(ys)), max(ys))
     y0, y1 = y_ticks[0], y_ticks[-1]
 
@@ -123,9 +139,6 @@ def line_chart(series, title, xlabel="", ylabel=""):
     def sy(y):
         return bottom - (y - y0) / (y1 - y0) * (bottom - top)
 
-    path = " ".join(
-        f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(points)
-    )
     ticks = "".join(
         f'<line x1="{left - 4}" y1="{sy(y):.1f}" x2="{left}" y2="{sy(y):.1f}" stroke="black"/>'
         + _text(left - 7, sy(y) + 4, number(y), anchor="end")
@@ -147,18 +160,38 @@ def line_chart(series, title, xlabel="", ylabel=""):
             extra=f' transform="rotate(-90 14 {(top + bottom) / 2:.1f})"',
         )
     )
-    curve = f'<path d="{path}" fill="none" stroke="#1f77b4" stroke-width="2"/>'
-    return _frame(title_lines, alt, height, axes + curve)
+    lines = ""
+    for k, points in reversed(list(enumerate(drawn))):  # the first curve on top
+        colour, dash = CURVE_STYLES[k % len(CURVE_STYLES)]
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(points)
+        )
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        if path:
+            lines += f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{pattern}/>'
+    legend, row = "", bottom + 52
+    for k, label in labelled:
+        colour, dash = CURVE_STYLES[k % len(CURVE_STYLES)]
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        legend += (
+            f'<line x1="{left - 40}" y1="{row - 4}" x2="{left - 8}" y2="{row - 4}" '
+            f'stroke="{colour}" stroke-width="2"{pattern}/>'
+        )
+        for line in _wrap(label, FONT, W - 80):
+            legend += _text(left, row, line, anchor="start")
+            row += LINE
+    return _frame(title_lines, alt, height, axes + lines + legend)
 
 
 def _colour(p):
-    """White at 0.5, blue towards 1, orange towards 0."""
+    """White at 0.5, red towards 1, blue towards 0 (matplotlib's "RdBu_r", as in the handouts:
+    class 1 red, class 0 blue)."""
     p = min(max(p, 0.0), 1.0)
     if p >= 0.5:
         t = (p - 0.5) * 2
-        return f"rgb({int(255 - 224 * t)},{int(255 - 136 * t)},{int(255 - 75 * t)})"
+        return f"rgb({int(255 - 77 * t)},{int(255 - 231 * t)},{int(255 - 212 * t)})"
     t = (0.5 - p) * 2
-    return f"rgb(255,{int(255 - 128 * t)},{int(255 - 241 * t)})"
+    return f"rgb({int(255 - 222 * t)},{int(255 - 153 * t)},{int(255 - 83 * t)})"
 
 
 def _value(v):
@@ -228,8 +261,17 @@ def heatmap(grid, axis, points, title, legend=""):
         for i in range(n)
         for j in range(n)
     )
+
+    def wrong(x, y, label):
+        """A point of label 0 or 1 on the other side of 0.5 (or where the output is none)."""
+        if str(label) not in ("0", "1"):
+            return False
+        v = _value(grid[_nearest(axis, y)][_nearest(axis, x)])
+        return math.isnan(v) or (v > 0.5) != (str(label) == "1")
+
     marks = "".join(
-        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="10" fill="white" stroke="black"/>'
+        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="10" fill="white" stroke="black"'
+        + (' stroke-width="4"/>' if wrong(x, y, label) else "/>")
         + _text(sx(x), sy(y) + 4, str(label))
         for x, y, label in points
     )
@@ -248,7 +290,11 @@ def heatmap(grid, axis, points, title, legend=""):
 def render(figure):
     if figure["kind"] == "line":
         return line_chart(
-            figure["series"], figure["title"], figure.get("xlabel", ""), figure.get("ylabel", "")
+            figure.get("series", []),
+            figure["title"],
+            figure.get("xlabel", ""),
+            figure.get("ylabel", ""),
+            figure.get("curves"),
         )
     if figure["kind"] == "heatmap":
         return heatmap(

@@ -52,7 +52,9 @@ def sigmoid(z):
     -------
     ndarray, same shape as ``z``, values in [0, 1].
     """
-    raise NotImplementedError("sigmoid")
+    raise NotImplementedError(
+        "sigmoid: see slide 'Chaining derivatives: the Backpropagation algorithm'"
+    )
 
 
 def sigmoid_prime(z):
@@ -85,7 +87,9 @@ def tanh(z):
     -------
     ndarray, same shape as ``z``, values in [−1, 1].
     """
-    raise NotImplementedError("tanh")
+    raise NotImplementedError(
+        "tanh: see slide 'Chaining derivatives: the Backpropagation algorithm'"
+    )
 
 
 def tanh_prime(z):
@@ -116,7 +120,9 @@ def identity(z):
     -------
     ndarray, same shape as ``z`` (a copy, never ``z`` itself).
     """
-    raise NotImplementedError("identity")
+    raise NotImplementedError(
+        "identity: see slide 'Chaining derivatives: the Backpropagation algorithm'"
+    )
 
 
 def identity_prime(z):
