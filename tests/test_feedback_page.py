@@ -11,7 +11,7 @@ from html import escape
 import mistune
 import pytest
 
-from autograder.engine import report, svg
+from autograder.engine import report, sinks, svg
 from autograder.engine.grade import summarise
 from autograder.engine.report import feedback_html, feedback_markdown
 
@@ -164,6 +164,28 @@ def test_an_import_error_is_one_message_with_its_line_and_how_to_see_it(render):
     assert page.count(IMPORT_PROBLEM) == 1 and page.count("could not be imported") == 1
     assert page.count("make check") == 1 and "python check.py" in page
     assert "✗" not in page and "Hint" not in page  # no question repeats it
+
+
+def test_an_import_error_quotes_the_offending_line_as_code_whatever_it_holds():
+    line = "x = `</code><script>alert(1)</script>` | ** [a](http://e) <!--"
+    page_md = feedback_markdown(not_importable() | {"excerpt": line})
+    assert "The line: " in page_md and sinks.md_code(line) in page_md
+    page = feedback_html(not_importable() | {"excerpt": line})
+    assert "<script>" not in page and "The line: <code>" in page
+
+
+def test_the_offending_line_is_read_only_for_a_line_number_within_the_file(tmp_path):
+    from autograder.engine.grade import source_line
+
+    path = tmp_path / "backprop.py"
+    path.write_bytes(b"import numpy as np\n\ndef step(z)\n\xff  return z" + b"y" * 500)
+    assert source_line(path, 3) == "def step(z)"
+    assert (
+        source_line(path, 4).startswith("\ufffd  return zyyy") and len(source_line(path, 4)) == 160
+    )
+    for number in (0, -1, 5, 10**9, "3", 3.0, True, None):
+        assert source_line(path, number) == ""
+    assert source_line(None, 1) == "" and source_line(tmp_path / "missing.py", 1) == ""
 
 
 @pytest.mark.parametrize("render", [feedback_markdown, feedback_html])

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from .assignment import load
 from .checks import ENGINE_HINTS, Verdict
 from .runner import Outcome, WorkerSession, stop_on_signal
+from .submissions import MAX_FILE_BYTES
 
 
 def derive_seed(secret, submission_id):
@@ -133,6 +134,8 @@ def _grade(submission, assignment, config, sandbox, session, started):
         if session.import_failure is not None:
             result["status"] = "import_error"
             result["problem"] = import_problem(session.import_failure)
+            error = session.import_failure.error or {}
+            result["excerpt"] = source_line(submission.file, error.get("line"))
     root_causes(questions, result["questions"])
     result["score"] = round(sum(q["score"] for q in result["questions"]), 4)
     result["figures"] = assignment.figures(figure_data)
@@ -206,6 +209,21 @@ def import_problem(outcome):
             )
         return f"{error.get('type', 'Error')}{line}: {error.get('message', '')}"
     return f"importing your file failed: {outcome.detail}"
+
+
+def source_line(path, number, limit=160):
+    """Line ``number`` (1-based) of the student's file, stripped and cut to ``limit``
+    characters, for the message of a file that does not import; "" when there is none. The
+    number comes from the worker: only an int within the file is used."""
+    if path is None or type(number) is not int or number < 1:
+        return ""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES)
+    except OSError:
+        return ""
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    return lines[number - 1].strip()[:limit] if number <= len(lines) else ""
 
 
 # --- many submissions ---

@@ -266,7 +266,9 @@ def _blocked_message(result, kind):
     """The page-level message of ``page_problem`` as markdown lines (student text in code spans)."""
     problem = sinks.md_code(result["problem"]) if result["problem"] else ""
     if kind == "import_error":
-        return [f"Your file could not be imported: {problem}", "", RUN_CHECK]
+        excerpt = result.get("excerpt") or ""
+        line = ["", f"The line: {sinks.md_code(excerpt)}"] if excerpt else []
+        return [f"Your file could not be imported: {problem}", *line, "", RUN_CHECK]
     if kind == "no_file":
         return [f"No file was graded: {problem}", "", NO_FILE]
     if kind == "template":
