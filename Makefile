@@ -119,7 +119,9 @@ mutants: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/reference_speed.py
+	$(PY) bench/overhead.py $(BENCH_FLAGS)
 	$(PY) bench/grading_speed.py $(BENCH_FLAGS)
+	$(PY) bench/versus_otter.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf build

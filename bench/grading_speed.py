@@ -102,7 +102,7 @@ def main():
         default=5,
         help="submissions graded the otter way for comparison (0: skip)",
     )
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # BENCH_FLAGS go to every benchmark
     config = config_module.load()
     level = choose(config.limits, unsafe=args.unsafe).level
 

@@ -83,7 +83,7 @@ def test_a_failure_no_known_mistake_matches_gets_no_hint(tmp_path):
     module = buggy_copy(
         tmp_path,
         "return (delta_next @ theta_next[1:].T) * g_prime(z)",
-        "return (delta_next @ theta_next[1:].T) * g_prime(z) + 0.125 * z * z",
+        "return (delta_next @ theta_next[1:].T) * g_prime(z) + 0.125",
     )
     (message, *_) = case_failures(module)["delta_hidden"]
     assert "Hint:" not in check.failure_line(message)

@@ -82,3 +82,20 @@ def test_numerical_gradient_leaves_theta_unchanged(ref):
     grad = ref.numerical_gradient(lambda t: float(np.sum(t**2)), theta)
     assert np.array_equal(theta, np.arange(6.0).reshape(2, 3))
     assert rel_error(grad, 2 * theta) < 1e-8
+
+
+def test_the_references_gradients_pass_the_gradient_check_of_every_battery_network():
+    """The gradient check skips the numerical gradients for gradients equal to the
+    reference's: so the reference's must pass it on every network the battery draws."""
+    from autograder.backprop import network
+    from autograder.backprop.common import PAIRS
+    from autograder.backprop.reference import ref
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        for sizes, n, act in network.NETWORKS:
+            thetas, X, y = network.network(rng, sizes, n)
+            g, gp = getattr(ref, act), getattr(ref, PAIRS[act])
+            analytic = ref.backprop(thetas, X, y, g, gp)
+            numeric = network.numerical_gradients(thetas, X, y, g)
+            assert max(map(network.rel_error, analytic, numeric)) < 1e-6

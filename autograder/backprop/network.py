@@ -1,6 +1,8 @@
 """Hidden checks of the network: initialisation, forward pass, δ, gradients, backprop,
 update and SGD (composites with their helpers answered by the reference)."""
 
+import functools
+
 import numpy as np
 
 from ..engine import wire
@@ -201,12 +203,14 @@ def backprop_checks(rng):
                 proxies=BACKPROP_HELPERS,
             )
         )
-        numeric = numerical_gradients(thetas, X, y, g)
+        numeric = functools.cache(
+            lambda thetas=thetas, X=X, y=y, g=g: numerical_gradients(thetas, X, y, g)
+        )
         out.append(
             Check(
                 f"gradient check of backprop on a {net}",
                 Call("backprop", args, {}, BACKPROP_HELPERS),
-                gradient_judge(numeric),
+                gradient_judge(numeric, expected),
             )
         )
     return out
@@ -224,17 +228,22 @@ def numerical_gradients(thetas, X, y, g):
     return out
 
 
-def gradient_judge(numeric, threshold=1e-5):
-    """Relative error against centred differences of the reference loss (CS231n's check)."""
+def gradient_judge(numeric, expected, threshold=1e-5):
+    """Relative error against centred differences of the reference loss (CS231n's check).
+
+    ``numeric()`` computes them (some 250 loss evaluations), only for gradients that are not
+    the reference's own ``expected`` ones (which pass this check: a test makes sure)."""
 
     def judge(outcome):
         failed = failure_of(outcome, "backprop")
         if failed:
             return failed
-        problem = mismatch(numeric, outcome.value, values=False)
+        problem = mismatch(expected, outcome.value, values=False)
         if problem:
             return Verdict(False, problem)
-        errors = [rel_error(a, b) for a, b in zip(outcome.value, numeric)]
+        if not mismatch(expected, outcome.value):
+            return Verdict(True)
+        errors = [rel_error(a, b) for a, b in zip(outcome.value, numeric())]
         worst = int(np.argmax(errors))
         if errors[worst] > threshold:
             return Verdict(

@@ -1,0 +1,192 @@
+"""Where one submission's grading time goes: the floor (the student's own calls) and the rest.
+
+For a correct submission (the reference, as a student would hand it in), at the isolation
+level the grader would choose, medians of ``--repeat`` runs:
+
+- floor: the CPU of every call the hidden battery makes, run directly in one plain Python
+  process that has already imported the file (no worker, no wire, no judging);
+- worker start-up: starting a sandboxed worker until it has imported NumPy and the file;
+- round trip: one call of a trivial function through the worker and back;
+- trusted CPU: what the grading process itself spends on one submission (building inputs and
+  expected values, encoding, decoding, judging, reports' data);
+- total CPU: the grading process plus its workers, for one submission;
+- total / floor: the overhead factor.
+
+``make bench`` runs it; figures, not assertions (the machine is shared and noisy).
+"""
+
+import argparse
+import importlib.util
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder.engine import config as config_module  # noqa: E402
+from autograder.engine.assignment import load  # noqa: E402
+from autograder.engine.grade import grade_submission  # noqa: E402
+from autograder.engine.public import live_value  # noqa: E402
+from autograder.engine.runner import Call, WorkerSession  # noqa: E402
+from autograder.engine.sandbox import choose, make  # noqa: E402
+from autograder.engine.submissions import collect  # noqa: E402
+
+REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+WORKERS = {"cpu": 0.0}  # CPU seconds of the workers, noted as each one is closed
+
+
+def tree_cpu(pid):
+    """CPU seconds of process ``pid`` and its descendants, from /proc (bubblewrap's worker
+    is not a waited-for child of ours, so getrusage would miss it)."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / TICK
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [c for c, parent in parents.items() if parent == current]
+    return total
+
+
+def _noting_close(close):
+    def noted(self):
+        if self.process is not None and self.process.poll() is None:
+            WORKERS["cpu"] += tree_cpu(self.process.pid)
+        close(self)
+
+    return noted
+
+
+WorkerSession.close = _noting_close(WorkerSession.close)
+
+
+def cpu_self():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_children():
+    """CPU of the workers closed so far."""
+    return WORKERS["cpu"]
+
+
+def floor(assignment, module, seed):
+    """CPU seconds of the battery's calls made directly on ``module`` (no worker)."""
+    questions = assignment.build(seed)
+    start = time.process_time()
+    for question in questions:
+        for check in question.checks:
+            call = check.call
+            function = getattr(module, call.fn, None)
+            if function is None:
+                continue
+            args = [live_value(a, assignment.functions) for a in call.args]
+            kwargs = {k: live_value(v, assignment.functions) for k, v in call.kwargs.items()}
+            with np.errstate(all="ignore"):
+                try:
+                    function(*args, **kwargs)
+                except Exception:  # noqa: BLE001, S110 - a failing call costs what it costs
+                    pass
+    return time.process_time() - start
+
+
+def start_up(sandbox, student, assignment):
+    """Wall and CPU seconds to start a worker until it is ready (then closed)."""
+    children, wall = cpu_children(), time.perf_counter()
+    session = WorkerSession(sandbox, student, assignment.functions, filename=assignment.filename)
+    session.start()
+    wall = time.perf_counter() - wall
+    session.close()
+    return wall, cpu_children() - children
+
+
+def round_trips(sandbox, student, assignment, n=200):
+    """Median wall seconds of one trivial call, and the CPU of a call (both sides)."""
+    session = WorkerSession(sandbox, student, assignment.functions, filename=assignment.filename)
+    session.start()
+    z = np.zeros((2, 3))
+    walls = []
+    own, children = cpu_self(), cpu_children()
+    for _ in range(n):
+        start = time.perf_counter()
+        session.call(Call("identity", (z,)), 2.0)
+        walls.append(time.perf_counter() - start)
+    own = cpu_self() - own
+    session.close()
+    children = cpu_children() - children
+    _, start_cpu = start_up(sandbox, student, assignment)
+    return statistics.median(walls), (own + max(0.0, children - start_cpu)) / n
+
+
+def one_submission(submission, assignment, config, sandbox):
+    """Wall, trusted CPU and total CPU (with the workers) of grading one submission."""
+    own, children, wall = cpu_self(), cpu_children(), time.perf_counter()
+    result = grade_submission(submission, assignment, config, sandbox)
+    wall = time.perf_counter() - wall
+    own = cpu_self() - own
+    return wall, own, own + cpu_children() - children, result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--unsafe", action="store_true", help="allow the weakest isolation")
+    args, _ = parser.parse_known_args()  # BENCH_FLAGS go to every benchmark
+    config = config_module.load()
+    assignment = load("backprop")
+    level = choose(config.limits, unsafe=args.unsafe).level
+    sandbox = make(level, config.limits)
+    with tempfile.TemporaryDirectory(prefix="bp-overhead-") as work:
+        work = Path(work)
+        (work / "subs").mkdir()
+        (work / "subs" / "student.py").write_text(REFERENCE.read_text(encoding="utf-8"))
+        (submission,) = collect(work / "subs", assignment.filename, work / "files")
+        spec = importlib.util.spec_from_file_location("bench_student", submission.file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        floors = [floor(assignment, module, seed) for seed in range(args.repeat)]
+        starts = [start_up(sandbox, submission.file, assignment) for _ in range(args.repeat)]
+        trip_wall, trip_cpu = round_trips(sandbox, submission.file, assignment)
+        graded = [
+            one_submission(submission, assignment, config, sandbox) for _ in range(args.repeat)
+        ]
+    calls = sum(len(q.checks) for q in assignment.build(0))
+    base = statistics.median(floors)
+    total = statistics.median(g[2] for g in graded)
+    trusted = statistics.median(g[1] for g in graded)
+    print(f"Where one submission's time goes: isolation {level}, medians of {args.repeat} runs.")
+    print(f"  floor, the student's own calls in a plain process: {base:.3f} s CPU")
+    print(
+        f"  worker start-up (sandbox, Python, NumPy, the file): "
+        f"{statistics.median(s[0] for s in starts):.3f} s wall, "
+        f"{statistics.median(s[1] for s in starts):.3f} s CPU"
+    )
+    print(
+        f"  one round trip (a trivial call): {1000 * trip_wall:.2f} ms wall, "
+        f"{1000 * trip_cpu:.2f} ms CPU; {calls} checks make at least {calls} of them"
+    )
+    print(f"  trusted CPU (build, encode, decode, judge): {trusted:.3f} s")
+    wall = statistics.median(g[0] for g in graded)
+    print(f"  total CPU per submission: {total:.3f} s, wall {wall:.3f} s")
+    print(f"  total / floor: x{total / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
