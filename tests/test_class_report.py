@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, check_isolation, grade_command
 
 from autograder import cli
-from autograder.engine import class_report, sinks
+from autograder.engine import class_facts, class_report, sinks
 
 MAX_SCORE = 4.0
 
@@ -87,8 +87,8 @@ def a_class():
 
 def test_the_histogram_counts_match_the_scores():
     scores = [0.0, 0.39, 0.4, 1.0, 2.0, 2.0, 3.99, 4.0]
-    counts, edges = class_report.histogram(scores, MAX_SCORE)
-    assert len(counts) == class_report.BINS and sum(counts) == len(scores)
+    counts, edges = class_facts.histogram(scores, MAX_SCORE)
+    assert len(counts) == class_facts.BINS and sum(counts) == len(scores)
     for k, count in enumerate(counts):
         last = k == len(counts) - 1
         inside = [s for s in scores if edges[k] <= s and (s < edges[k + 1] or last)]
@@ -96,7 +96,7 @@ def test_the_histogram_counts_match_the_scores():
 
     html, markdown = class_report.build(a_class())
     graded = {"ada": 4, "bob": 1, "cy": 3, "dee": 0}
-    counts, _ = class_report.histogram(list(graded.values()), MAX_SCORE)
+    counts, _ = class_facts.histogram(list(graded.values()), MAX_SCORE)
     rows = re.findall(r"^\| \[[\d.]+, [\d.]+[)\]] \| (\d+) \|", markdown, re.M)
     assert [int(r) for r in rows] == counts and sum(counts) == len(graded)
     label = re.search(r'<svg[^>]*aria-label="([^"]*)"', html).group(1)
@@ -107,7 +107,7 @@ def test_the_histogram_counts_match_the_scores():
 
 
 def test_blank_and_broken_submissions_are_listed_apart_and_left_out_of_means_and_rates():
-    facts = class_report.facts(a_class())
+    facts = class_facts.facts(a_class())
     assert [r["submission"] for r in facts["graded"]] == ["ada", "bob", "cy", "dee"]
     assert facts["apart"] == {
         "blank": ["eve"],
@@ -138,7 +138,7 @@ def test_a_class_where_nothing_was_graded_says_so():
 
 
 def test_a_misconception_counts_once_per_submission_with_its_ids():
-    common = class_report.misconceptions(class_report.facts(a_class())["graded"])
+    common = class_facts.misconceptions(class_facts.facts(a_class())["graded"])
     assert [(key, questions, ids) for key, _, questions, ids in common] == [
         ("sum_not_mean", ["alpha", "beta"], ["bob", "cy"]),  # bob: 4 failures, counted once
         ("transposed", ["beta"], ["dee"]),
@@ -151,7 +151,7 @@ def test_a_misconception_counts_once_per_submission_with_its_ids():
 
 def test_how_values_relate_counts_only_where_no_mistake_is_named():
     both = result("ivy", alpha=["relation_sign", "sum_not_mean"], beta=["relation_zero"])
-    common = class_report.misconceptions([both])
+    common = class_facts.misconceptions([both])
     assert [(key, questions) for key, _, questions, _ in common] == [
         ("relation_zero", ["beta"]),  # alpha names its mistake: its relation_sign adds nothing
         ("sum_not_mean", ["alpha"]),
@@ -163,7 +163,7 @@ def test_the_lists_are_bounded():
     crowd += [result(f"t{k:02}", beta=[f"mistake_{k:02}"]) for k in range(12)]
     html, markdown = class_report.build(crowd)
     listed = re.findall(r"^\d+\. \*\*`(\w+)`\*\*", markdown, re.M)
-    assert len(listed) == class_report.MAX_MISCONCEPTIONS and listed[0] == "sum_not_mean"
+    assert len(listed) == class_facts.MAX_MISCONCEPTIONS and listed[0] == "sum_not_mean"
     assert "3 less common ones not shown." in markdown
     assert "`s49` and 10 more" in markdown and "`s50`" not in markdown
     assert "<code>s49</code> and 10 more" in html and "<code>s50</code>" not in html
@@ -332,5 +332,5 @@ def test_a_failure_a_failing_step_explains_counts_for_that_step_only():
     bob = result("bob", beta=["curve_differs"])
     for c in bob["questions"][1]["checks"][:2]:  # the public and the scored one
         c["root_cause"] = ["alpha"]
-    common = class_report.misconceptions(class_report.facts([ada, bob])["graded"])
+    common = class_facts.misconceptions(class_facts.facts([ada, bob])["graded"])
     assert [(key, ids) for key, _, _, ids in common] == [("sum_not_mean", ["ada"])]

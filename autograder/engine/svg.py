@@ -45,6 +45,31 @@ def _frame(title_lines, alt, height, body):
     )
 
 
+def _axes(box, y_ticks, x_ticks):
+    """The two axes of a chart in ``box`` = (left, right, top, bottom), the y ticks at
+    ``[(y pixel, label)]`` and the x ticks' markup."""
+    left, right, top, bottom = box
+    return (
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>'
+        + "".join(
+            f'<line x1="{left - 4}" y1="{y:.1f}" x2="{left}" y2="{y:.1f}" stroke="black"/>'
+            + _text(left - 7, y + 4, label, anchor="end")
+            for y, label in y_ticks
+        )
+        + x_ticks
+    )
+
+
+def _labels(box, xlabel, ylabel):
+    """The axis labels of a chart in ``box``: x below, y turned along the left edge."""
+    left, right, top, bottom = box
+    middle = (top + bottom) / 2
+    return _text((left + right) / 2, bottom + 38, xlabel) + _text(
+        14, middle, ylabel, extra=f' transform="rotate(-90 14 {middle:.1f})"'
+    )
+
+
 def number(value):
     """A value for people: an integer as such, else three significant digits."""
     if not math.isfinite(value):
@@ -139,27 +164,14 @@ def line_chart(series, title, xlabel="", ylabel="", curves=None):
     def sy(y):
         return bottom - (y - y0) / (y1 - y0) * (bottom - top)
 
-    ticks = "".join(
-        f'<line x1="{left - 4}" y1="{sy(y):.1f}" x2="{left}" y2="{sy(y):.1f}" stroke="black"/>'
-        + _text(left - 7, sy(y) + 4, number(y), anchor="end")
-        for y in y_ticks
-    ) + "".join(
+    box = (left, right, top, bottom)
+    x_ticks = "".join(
         f'<line x1="{sx(x):.1f}" y1="{bottom}" x2="{sx(x):.1f}" y2="{bottom + 4}" stroke="black"/>'
         + _text(sx(x), bottom + 18, str(x))
         for x in sorted({x0, (x0 + x1) // 2, x1})
     )
-    axes = (
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>'
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>'
-        + ticks
-        + _text((left + right) / 2, bottom + 38, xlabel)
-        + _text(
-            14,
-            (top + bottom) / 2,
-            ylabel,
-            extra=f' transform="rotate(-90 14 {(top + bottom) / 2:.1f})"',
-        )
-    )
+    axes = _axes(box, [(sy(y), number(y)) for y in y_ticks], x_ticks)
+    axes += _labels(box, xlabel, ylabel)
     lines = ""
     for k, points in reversed(list(enumerate(drawn))):  # the first curve on top
         colour, dash = CURVE_STYLES[k % len(CURVE_STYLES)]
@@ -356,21 +368,7 @@ def bar_chart(counts, edges, title, xlabel="", ylabel=""):
         + (_text(left + k * slot, bottom + 18, number(e)) if k % every == 0 else "")
         for k, e in enumerate(edges)
     )
-    axes = (
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>'
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>'
-        + "".join(
-            f'<line x1="{left - 4}" y1="{sy(y):.1f}" x2="{left}" y2="{sy(y):.1f}" '
-            f'stroke="black"/>' + _text(left - 7, sy(y) + 4, number(y), anchor="end")
-            for y in y_ticks
-        )
-        + x_ticks
-        + _text((left + right) / 2, bottom + 38, xlabel)
-        + _text(
-            14,
-            (top + bottom) / 2,
-            ylabel,
-            extra=f' transform="rotate(-90 14 {(top + bottom) / 2:.1f})"',
-        )
+    axes = _axes((left, right, top, bottom), [(sy(y), number(y)) for y in y_ticks], x_ticks)
+    return _frame(
+        title_lines, alt, height, axes + _labels((left, right, top, bottom), xlabel, ylabel) + bars
     )
-    return _frame(title_lines, alt, height, axes + bars)
