@@ -202,3 +202,27 @@ def test_otter_check_runs_the_public_checks_on_a_script(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "All tests passed!" in done.stdout
+
+
+def test_a_public_case_stops_an_endless_loop_within_its_time_limit(monkeypatch):
+    """In the notebook (grader.check) and under otter the case runs in the main thread: an
+    alarm stops it, and the student's own `except Exception` cannot swallow that."""
+    import time
+
+    from tools import public_check_runtime as runtime
+
+    monkeypatch.setattr(runtime, "TIME_LIMIT", 0.3)
+
+    def sigmoid(z):
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # noqa: BLE001, S112 - what a student might write
+                continue
+
+    case = public_cases.CASES["sigmoid"][0]
+    embedded = {**case, "rtol": 1e-6, "atol": 1e-9, "expected": 0.5}
+    start = time.perf_counter()
+    with pytest.raises(runtime.CheckFailed, match=r"did not finish in 0\.3 s"):
+        runtime.check_case(embedded, {case["function"]: sigmoid}, {}, "backprop.py")
+    assert time.perf_counter() - start < 5

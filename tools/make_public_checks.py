@@ -31,6 +31,8 @@ solution; edit those, not this file. Run with ``otter check {filename} -t tests`
 ``grader.check("{question}")`` in the notebook.
 """
 
+import signal
+import threading
 import time
 import warnings
 

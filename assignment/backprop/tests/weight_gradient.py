@@ -5,6 +5,8 @@ solution; edit those, not this file. Run with ``otter check backprop.py -t tests
 ``grader.check("weight_gradient")`` in the notebook.
 """
 
+import signal
+import threading
 import time
 import warnings
 
@@ -193,6 +195,42 @@ def resolve(value, env, functions):
     return value
 
 
+TIME_LIMIT = 10.0  # seconds a case may run (more for a case with a larger max_seconds)
+
+
+class _TimeUp(BaseException):
+    """Raised into the student's code when a case runs out of time (not an Exception, so that
+    their own ``except Exception`` cannot swallow it)."""
+
+
+class _time_limit:  # noqa: N801 - used as a context manager, like a function
+    """Stop the call after ``seconds`` with SIGALRM, where there is one and this is the main
+    thread (the notebook's kernel, ``otter check``); elsewhere no limit (``check.py`` runs
+    each check in a child process it stops itself)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.armed = hasattr(signal, "setitimer") and (
+            threading.current_thread() is threading.main_thread()
+        )
+
+    def __enter__(self):
+        if self.armed:
+            self.previous = signal.signal(signal.SIGALRM, self._stop)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+    @staticmethod
+    def _stop(signum, frame):
+        raise _TimeUp
+
+
 def check_case(case, env, functions, filename):
     """Run one case against the contract functions of ``env``; one-line failures."""
     name = case["function"]
@@ -204,13 +242,16 @@ def check_case(case, env, functions, filename):
     before = [_copies(value) for value in args]
     call = f"{name}({', '.join(case['args'])})"
     said = "" if case["description"].startswith(f"{name}(") else f"{call} "
+    limit = max(TIME_LIMIT, 1.5 * case.get("max_seconds", 0))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(limit):
             if case.get("no_warnings"):
                 warnings.simplefilter("error", RuntimeWarning)
             start = time.perf_counter()
             result = function(*args)
             seconds = time.perf_counter() - start
+    except _TimeUp:
+        _fail(case, "", f"{said}did not finish in {limit:g} s (an endless loop?)")
     except NotImplementedError as error:
         raise CheckFailed(_not_implemented(name, error)) from None
     except Exception as error:
