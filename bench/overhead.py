@@ -92,11 +92,13 @@ def floor(assignment, module, seed):
     questions = assignment.build(seed)
     start = time.process_time()
     for question in questions:
+        seen = set()  # checks sharing a Call share one call of the student's code
         for check in question.checks:
             call = check.call
             function = getattr(module, call.fn, None)
-            if function is None:
+            if function is None or id(call) in seen:
                 continue
+            seen.add(id(call))
             args = [live_value(a, assignment.functions) for a in call.args]
             kwargs = {k: live_value(v, assignment.functions) for k, v in call.kwargs.items()}
             with np.errstate(all="ignore"):
@@ -167,7 +169,7 @@ def main():
         graded = [
             one_submission(submission, assignment, config, sandbox) for _ in range(args.repeat)
         ]
-    calls = sum(len(q.checks) for q in assignment.build(0))
+    calls = sum(len({id(c.call) for c in q.checks}) for q in assignment.build(0))
     base = statistics.median(floors)
     total = statistics.median(g[2] for g in graded)
     trusted = statistics.median(g[1] for g in graded)
@@ -180,7 +182,7 @@ def main():
     )
     print(
         f"  one round trip (a trivial call): {1000 * trip_wall:.2f} ms wall, "
-        f"{1000 * trip_cpu:.2f} ms CPU; {calls} checks make at least {calls} of them"
+        f"{1000 * trip_cpu:.2f} ms CPU; the battery makes {calls} calls, and helpers more"
     )
     print(f"  trusted CPU (build, encode, decode, judge): {trusted:.3f} s")
     wall = statistics.median(g[0] for g in graded)

@@ -1,6 +1,7 @@
 """The grader on the reference, the template and simple broken files."""
 
 import re
+import time
 
 import pytest
 from conftest import REFERENCE, TEMPLATE
@@ -104,3 +105,35 @@ def test_hard_coded_public_answers_pass_the_public_checks_but_earn_nothing(tmp_p
     public = [c for c in sigmoid["checks"] if c["weight"] == 0 and c["name"].startswith("public")]
     assert any(c["passed"] for c in public)  # the table does answer the public inputs
     assert sigmoid["score"] == 0
+
+
+def test_two_checks_on_one_call_share_one_call_of_the_students_code():
+    from types import SimpleNamespace
+
+    from autograder.engine.checks import Check, Verdict
+    from autograder.engine.grade import run_check
+    from autograder.engine.runner import Call, Outcome
+
+    calls = []
+
+    class Session:
+        def call(self, call, timeout):
+            calls.append(call)
+            return Outcome("ok", value=[1.0])
+
+    def mutating(outcome):  # a judge may change its outcome (e.g. convert what came back)
+        outcome.value = "changed"
+        return Verdict(True)
+
+    shared, other = Call("f", (1,)), Call("f", (1,))
+    seen = []
+    checks = [
+        Check("a", shared, mutating),
+        Check("b", shared, lambda o: seen.append(o.value) or Verdict(True)),
+        Check("c", other, lambda o: Verdict(True)),
+    ]
+    config = SimpleNamespace(timeout_scale=1.0)
+    outcomes, deadline = {}, time.monotonic() + 60
+    for check in checks:
+        run_check(Session(), check, deadline, config, {}, outcomes)
+    assert calls == [shared, other] and seen == [[1.0]]

@@ -194,22 +194,15 @@ def backprop_checks(rng):
         args = (thetas, X, y, FnRef(act), FnRef(PAIRS[act]))
         expected = ref.backprop(thetas, X, y, g, gp)
         net = f"{'-'.join(map(str, sizes))} {act} network, N={n}"
-        out.append(
-            check(
-                f"backprop on a {net}",
-                "backprop",
-                args,
-                expected,
-                proxies=BACKPROP_HELPERS,
-            )
-        )
+        values = check(f"backprop on a {net}", "backprop", args, expected, proxies=BACKPROP_HELPERS)
+        out.append(values)
         numeric = functools.cache(
             lambda thetas=thetas, X=X, y=y, g=g: numerical_gradients(thetas, X, y, g)
         )
         out.append(
-            Check(
+            Check(  # the same call as the values' check: judged on its outcome
                 f"gradient check of backprop on a {net}",
-                Call("backprop", args, {}, BACKPROP_HELPERS),
+                values.call,
                 gradient_judge(numeric, expected),
             )
         )
