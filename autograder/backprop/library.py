@@ -98,7 +98,8 @@ def _backprop_slip(thetas, X, y, g, g_prime, slip):
 
     - ``"output_default_prime"`` / ``"hidden_default_prime"``: ``g_prime`` not passed on to
       ``delta_output`` / ``delta_hidden``, so their default σ' is used;
-    - ``"output_prime_at_a"``: ``delta_output`` given a^out where z^out belongs;
+    - ``"output_prime_at_a"`` / ``"hidden_prime_at_a"``: ``delta_output`` / ``delta_hidden``
+      given the activation a where the pre-activation z belongs;
     - ``"output_arguments_swapped"``: ``delta_output(y, a^out, ...)``: its first two arguments
       in the wrong order;
     - ``"first_layer_missing"``: the loop stops before layer 0 (its gradient left None).
@@ -114,7 +115,8 @@ def _backprop_slip(thetas, X, y, g, g_prime, slip):
     for layer in range(len(thetas) - 1, stop, -1):
         grads[layer] = ref.weight_gradient(delta, acts[layer])
         if layer > 0:
-            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], hidden_prime)
+            z_hidden = acts[layer] if slip == "hidden_prime_at_a" else zs[layer - 1]
+            delta = ref.delta_hidden(delta, thetas[layer], z_hidden, hidden_prime)
     return grads
 
 
@@ -432,6 +434,7 @@ LIBRARY = {
         ("backprop_default_g_prime", _slipped("output_default_prime")),
         ("backprop_default_g_prime", _slipped("hidden_default_prime")),
         ("prime_on_activation", _slipped("output_prime_at_a")),
+        ("prime_on_activation", _slipped("hidden_prime_at_a")),
         ("backprop_first_layer_missing", _slipped("first_layer_missing")),
         ("backprop_argument_order", _slipped("output_arguments_swapped")),
         (

@@ -731,6 +731,16 @@ MUTANTS = [
         ),
     ),
     E(
+        "backprop_hidden_prime_at_activation",
+        ["backprop"],
+        "prime_on_activation",
+        (
+            "            delta = delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)",
+            "            delta = delta_hidden(delta, thetas[layer], activations[layer], g_prime)",
+        ),
+        may_lose=("train_xor",),
+    ),
+    E(
         "forward_zs_are_activations",
         ["forward", "train_xor"],
         "zs_are_activations",
