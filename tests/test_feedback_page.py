@@ -419,3 +419,28 @@ def test_beside_a_known_mistake_how_the_values_relate_is_not_repeated():
         "Only one row of your result is wrong.",
         "An exception.",
     ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[-1.7e308] * 300, [1.7e308, -1.7e308, 0.0], [1e-320, 5e-324], [None, 1e308, None]],
+)
+def test_a_curve_of_extreme_numbers_is_drawn(values):
+    figure = {**LINE, "series": [], "curves": [("yours", values), ("the reference's", [0.1])]}
+    ET.fromstring(svg.render(figure))  # well-formed, no exception
+
+
+def test_a_figure_that_cannot_be_drawn_costs_that_picture_only():
+    broken = {"kind": "unknown", "title": "<b>your curve</b>"}
+    page = feedback_html(not_importable() | {"figures": [broken, LINE]})
+    assert "&lt;b&gt;your curve&lt;/b&gt;: not drawn (ValueError)." in page
+    assert page.count("<svg") == 1
+
+
+def test_one_page_that_fails_to_render_leaves_the_others_written(tmp_path):
+    good = not_importable() | {"submission": "good"}
+    bad = {k: v for k, v in not_importable().items() if k != "assignment"} | {"submission": "bad"}
+    report.write_all([bad, good], tmp_path)
+    assert "could not be written" in (tmp_path / "feedback" / "bad.html").read_text()
+    assert "could not be written" in (tmp_path / "feedback" / "bad.md").read_text()
+    assert "could not be imported" in (tmp_path / "feedback" / "good.html").read_text()

@@ -475,7 +475,7 @@ def feedback_html(result):
     ]
     if result["figures"]:
         parts.append("<h2>Pictures of your results</h2><div class='figs'>")
-        parts += [svg.render(f) for f in result["figures"]]
+        parts += [svg.render_or_note(f) for f in result["figures"]]
         parts.append("</div>")
     if result["output"].strip():
         printed = _e(result["output"].strip(), OUTPUT_CHARS)
@@ -492,11 +492,39 @@ def write_all(results, out, visibility="after_published"):
     (out / "grades.csv").write_text(csv_text(results), encoding="utf-8")
     for r in results:
         sid = r["submission"]
-        data = gradescope_results(r, visibility)
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        (out / "results" / f"{sid}.json").write_text(text, encoding="utf-8")
-        (out / "feedback" / f"{sid}.md").write_text(feedback_markdown(r), encoding="utf-8")
-        (out / "feedback" / f"{sid}.html").write_text(feedback_html(r), encoding="utf-8")
+        pages = {
+            out / "results" / f"{sid}.json": lambda r: (
+                json.dumps(
+                    gradescope_results(r, visibility), indent=2, ensure_ascii=False, sort_keys=True
+                )
+                + "\n"
+            ),
+            out / "feedback" / f"{sid}.md": feedback_markdown,
+            out / "feedback" / f"{sid}.html": feedback_html,
+        }
+        for path, render in pages.items():
+            path.write_text(_page(render, r, path.suffix), encoding="utf-8")
+
+
+PAGE_FAILED = (
+    "The feedback page could not be written for this submission (a problem on the grader's "
+    "side); the score stands, and the course staff can see the details in grading.json."
+)
+
+
+def _page(render, result, suffix):
+    """``render(result)``, or a short page with the score when rendering fails: one result's
+    page must not stop the pages of the others."""
+    try:
+        return render(result)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the class's other pages are written
+        score = f"{page_points(result['score'])} / {page_points(result['max_score'])}"
+        text = f"Score: {score}. {PAGE_FAILED}"
+        if suffix == ".json":
+            return json.dumps({"score": result["score"], "output": text}, sort_keys=True) + "\n"
+        if suffix == ".html":
+            return f"<!doctype html><html lang='en'><p>{escape(text)}</p></html>\n"
+        return text + "\n"
 
 
 def summary(results, seconds=None, jobs=1):

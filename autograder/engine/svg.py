@@ -91,10 +91,11 @@ def nice_ticks(lo, hi, count=4):
     if not math.isfinite(hi - lo) or hi - lo < 1e-300:  # no round steps at these extremes
         return [lo, hi]
     raw = (hi - lo) / count
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))  # a float: an int power could pass 1.8e308
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first, last = math.floor(lo / step), math.ceil(hi / step)
-    return [round(k * step, 12) for k in range(first, last + 1)]
+    ticks = [round(k * step, 12) for k in range(first, last + 1)]
+    return ticks if all(map(math.isfinite, ticks)) else [lo, hi]
 
 
 def describe_line(series, title, xlabel="", ylabel=""):
@@ -297,6 +298,16 @@ def heatmap(grid, axis, points, title, legend=""):
         _text(W / 2, top + size + 36 + k * LINE, line) for k, line in enumerate(legend_lines)
     )
     return _frame(title_lines, alt, height, cells + marks + axis_text + note)
+
+
+def render_or_note(figure):
+    """``render(figure)``, or a short note when the figure cannot be drawn: the figures are
+    drawn from a student's numbers, and one odd number must cost that picture only."""
+    try:
+        return render(figure)
+    except Exception as error:  # noqa: BLE001 - whatever the data, the page is written
+        title = escape(str(figure.get("title", "a figure"))[:200])
+        return f"<p class='note'>{title}: not drawn ({escape(type(error).__name__)}).</p>"
 
 
 def render(figure):
