@@ -226,3 +226,33 @@ def test_a_public_case_stops_an_endless_loop_within_its_time_limit(monkeypatch):
     with pytest.raises(runtime.CheckFailed, match=r"did not finish in 0\.3 s"):
         runtime.check_case(embedded, {case["function"]: sigmoid}, {}, "backprop.py")
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    "old, new, question, shown",
+    [
+        (
+            "return float(np.sum(diff * diff) / diff.shape[0])",
+            "return np.array(np.sum(diff * diff) / diff.shape[0])",
+            "mse",
+            "expected a single number 0.125, got a float64 ndarray of shape (): use float(",
+        ),
+        (
+            "return np.where(np.asarray(z, dtype=np.float64) >= 0.0, 1.0, 0.0)",
+            "return np.where(np.asarray(z, dtype=np.float64) >= 0.0, 1.0, 0.0).tolist()",
+            "step",
+            "expected a float64 NumPy array of shape (1, 1), got a list of length 1",
+        ),
+        (
+            "    return [hidden, output]",
+            "    return [hidden.tolist(), output.tolist()]",
+            "xor_step_network",
+            "thetas[0] expected a 2-D float64 array, got a list of length 3",
+        ),
+    ],
+    ids=["0-d array for a number", "list for an array", "lists for weight matrices"],
+)
+def test_public_checks_refuse_what_the_grader_refuses(tmp_path, old, new, question, shown):
+    failures = case_failures(buggy_copy(tmp_path, old, new))
+    lines = [check.failure_line(m) for m in failures[question]]
+    assert any(shown in line for line in lines), lines

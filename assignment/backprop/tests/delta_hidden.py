@@ -81,7 +81,7 @@ def _kind(value):
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        return f"an ndarray of shape {value.shape}"
+        return f"a {value.dtype} ndarray of shape {value.shape}"
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of length {len(value)}"
     return f"a {type(value).__name__} ({_show(value)})"
@@ -117,14 +117,18 @@ def _compare(expected, got, where, case):
             _compare(item, value, f"{where}[{index}]", case)
     elif isinstance(expected, dict):  # {"array": values} or {"shape": shape} or {"scalar": 0}
         if "scalar" in expected:
-            if np.ndim(got) != 0 or isinstance(got, (str, bytes)) or got is None:
-                _fail(case, where, f"expected a single number, got {_kind(got)}")
+            _a_number(got, where, case)
             return
         want = np.array(expected["array"]) if "array" in expected else None
         shape = tuple(expected["shape"]) if want is None else want.shape
-        if got is None:
-            _fail(case, where, f"expected an array of shape {shape}, got None")
-        if isinstance(got, np.ndarray) and got.dtype != np.float64:
+        if not isinstance(got, np.ndarray):  # as the grader: a list is not an array
+            _fail(
+                case,
+                where,
+                f"expected a float64 NumPy array of shape {shape}, got {_kind(got)} "
+                "(the grader checks the type: return np.array(...))",
+            )
+        if got.dtype != np.float64:
             _fail(
                 case,
                 where,
@@ -137,6 +141,8 @@ def _compare(expected, got, where, case):
             _fail(case, where, f"expected an array of shape {shape}, got {_kind(got)}")
         if array.shape != shape:
             _fail(case, where, f"expected shape {shape}, got {array.shape}")
+        if not np.all(np.isfinite(array)):
+            _fail(case, where, "got non-finite values (nan or inf)")
         if want is not None and not np.allclose(
             array, want, rtol=case["rtol"], atol=case["atol"], equal_nan=False
         ):
@@ -147,11 +153,23 @@ def _compare(expected, got, where, case):
         if bool(got) != expected:
             _fail(case, where, f"expected {expected}, got {bool(got)}")
     else:  # a number
-        if got is None or isinstance(got, (str, bytes)) or np.ndim(got) != 0:
-            _fail(case, where, f"expected a single number {expected:.10g}, got {_kind(got)}")
+        _a_number(got, where, case, f" {expected:.10g}")
         value = float(got)
         if not np.isclose(value, expected, rtol=case["rtol"], atol=case["atol"]):
             _fail(case, where, f"expected {expected:.10g}, got {value:.10g}")
+
+
+def _a_number(got, where, case, which=""):
+    """Fail unless ``got`` is a finite number as the grader takes one: a Python int or float or
+    a NumPy scalar (np.float64); not a bool, not an array, even of shape ()."""
+    number = type(got) in (int, float) or isinstance(got, (np.floating, np.integer))
+    if not number:
+        more = (
+            ": use float(...) or .item()" if isinstance(got, np.ndarray) and got.ndim == 0 else ""
+        )
+        _fail(case, where, f"expected a single number{which}, got {_kind(got)}{more}")
+    if not np.isfinite(got):
+        _fail(case, where, f"got a non-finite number ({got})")
 
 
 def _copies(value):
@@ -286,7 +304,13 @@ def _known_mistake(case, result):
 
 
 def _check_xor(case, env, thetas):
-    """``predict(thetas, XOR_X, g) > 0.5`` must equal ``XOR_Y == 1``."""
+    """``thetas`` is a list of 2-D float64 arrays (as the grader asks) and
+    ``predict(thetas, XOR_X, g) > 0.5`` equals ``XOR_Y == 1``."""
+    if not isinstance(thetas, (list, tuple)) or not thetas:
+        _fail(case, "", f"expected a list of weight matrices, got {_kind(thetas)}")
+    for index, theta in enumerate(thetas):
+        if not (isinstance(theta, np.ndarray) and theta.ndim == 2 and theta.dtype == np.float64):
+            _fail(case, f"thetas[{index}]", f"expected a 2-D float64 array, got {_kind(theta)}")
     activation = case.get("activation")
     extra = [env[activation]] if activation else []
     inputs, targets = np.array(case["xor_x"]), np.array(case["xor_y"])
