@@ -256,3 +256,32 @@ def test_public_checks_refuse_what_the_grader_refuses(tmp_path, old, new, questi
     failures = case_failures(buggy_copy(tmp_path, old, new))
     lines = [check.failure_line(m) for m in failures[question]]
     assert any(shown in line for line in lines), lines
+
+
+def test_a_swallowed_alarm_comes_again_and_predict_runs_under_the_limit_too(monkeypatch):
+    import time
+
+    import numpy as np
+
+    from tools import public_check_runtime as runtime
+
+    monkeypatch.setattr(runtime, "TIME_LIMIT", 0.3)
+
+    def stubborn(*args):
+        while True:
+            try:
+                time.sleep(0.001)
+            except:  # noqa: E722 - swallows an alarm that lands here, as a student's might
+                pass
+            sum(range(10**5))  # where the next one lands
+
+    sigmoid = {**public_cases.CASES["sigmoid"][0], "rtol": 1e-6, "atol": 1e-9, "expected": 0.5}
+    xor = next(c for c in public_cases.CASES["xor_step_network"] if "activation" in c)
+    xor = {**xor, "rtol": 1e-6, "atol": 1e-9, "xor_x": [[0.0, 0.0]], "xor_y": [[0.0]]}
+    weights = [np.zeros((3, 2)), np.zeros((3, 1))]
+    xor_env = {xor["function"]: lambda: weights, "predict": stubborn, xor["activation"]: abs}
+    for case, env in [(sigmoid, {sigmoid["function"]: stubborn}), (xor, xor_env)]:
+        start = time.perf_counter()
+        with pytest.raises(runtime.CheckFailed, match="did not finish"):
+            runtime.check_case(case, env, {}, "backprop.py")
+        assert time.perf_counter() - start < 5
