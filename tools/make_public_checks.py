@@ -92,21 +92,37 @@ def small_functions(cases):
     return dict(getattr(cases, "FUNCTIONS", {}))
 
 
-def known_mistakes(case, assignment):
+def known_mistakes(case, assignment, expected=None):
     """``[{"value", "hint"}]``: what the assignment's known mistakes return on the case's
-    inputs and their hints (only values that can be written down: finite arrays and numbers)."""
+    inputs and their hints (only values that can be written down: finite arrays and numbers).
+    ``case`` carries the tolerances the check compares with: a mistake whose value is, within
+    them, the expected one or another mistake's is left out (it would name the wrong one)."""
     if assignment is None:
         return []
-    out = []
+    found = []
     for key, value in sorted(assignment.public_mistakes(case).items()):
         hint = assignment.hints.get(key) or ENGINE_HINTS.get(key, "")
         try:
-            encoded = encode(value, "values")
+            encoded = rounded(encode(value, "values"))
         except (TypeError, ValueError):
             continue
         if hint:
-            out.append({"value": rounded(encoded), "hint": hint})
-    return out
+            found.append((encoded, value, hint))
+    others = [value for _, value, _ in found] + ([expected] if expected is not None else [])
+    return [
+        {"value": encoded, "hint": hint}
+        for encoded, value, hint in found
+        if sum(_same(encoded, other, case) for other in others) == 1  # itself only
+    ]
+
+
+def _same(encoded, value, case):
+    """Whether the runtime takes ``value`` for the encoded one, with the case's tolerances."""
+    try:
+        public_check_runtime._compare(encoded, value, "", case)
+    except public_check_runtime.CheckFailed:
+        return False
+    return True
 
 
 def rounded(value, digits=9):
@@ -138,8 +154,9 @@ def embed(case, reference, cases, filename, assignment=None):
         args = [
             public_check_runtime.resolve(value, env, functions) for value in case["args"].values()
         ]
-        out["expected"] = encode(function(*args), case["check"])
-        known = known_mistakes(case, assignment) if case["check"] == "values" else []
+        result = function(*args)
+        out["expected"] = encode(result, case["check"])
+        known = known_mistakes(out, assignment, result) if case["check"] == "values" else []
         if known:
             out["mistakes"] = known
     else:
