@@ -444,3 +444,13 @@ def test_one_page_that_fails_to_render_leaves_the_others_written(tmp_path):
     assert "could not be written" in (tmp_path / "feedback" / "bad.html").read_text()
     assert "could not be written" in (tmp_path / "feedback" / "bad.md").read_text()
     assert "could not be imported" in (tmp_path / "feedback" / "good.html").read_text()
+
+
+def test_the_offending_line_is_counted_and_decoded_as_python_reads_the_file(tmp_path):
+    from autograder.engine.grade import source_line
+
+    path = tmp_path / "backprop.py"
+    path.write_bytes(b"import numpy as np\n# page\x0cbreak \x1c and \xc2\x85 here\nx = 1\ny = (\n")
+    assert source_line(path, 4) == "y = ("
+    path.write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\nz = (\n")
+    assert source_line(path, 2) == "name = 'été'"

@@ -11,11 +11,14 @@ the submission id and the course secret, and nothing time-dependent goes into th
 import dataclasses
 import hashlib
 import hmac
+import io
 import multiprocessing
+import re
 import resource
 import signal
 import sys
 import time
+import tokenize
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -232,7 +235,12 @@ def source_line(path, number, limit=160):
             data = file.read(MAX_FILE_BYTES)
     except OSError:
         return ""
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    try:  # the file's own coding line (PEP 263), as Python read it
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends only, not \f or \x85
     return lines[number - 1].strip()[:limit] if number <= len(lines) else ""
 
 
