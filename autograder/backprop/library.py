@@ -80,60 +80,15 @@ def _weights_then_bias(rng, a, b):
     return np.vstack([rng.normal(0.0, 1.0, size=(1, b)), weights])
 
 
-def _backprop_guard(thetas, X, y, g, g_prime, last_hidden=1):
-    """backprop whose loop propagates δ only while ``layer > last_hidden`` (an off-by-one in
-    the guard): the first layer's gradient is then taken with the second layer's δ."""
-    zs, acts = ref.forward(thetas, X, g)
-    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
-    grads = [None] * len(thetas)
-    for layer in range(len(thetas) - 1, -1, -1):
-        grads[layer] = ref.weight_gradient(delta, acts[layer])
-        if layer > last_hidden:
-            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)
-    return grads
-
-
-def _backprop_slip(thetas, X, y, g, g_prime, slip):
-    """backprop with one argument of a helper call slipped (``slip``):
-
-    - ``"output_default_prime"`` / ``"hidden_default_prime"``: ``g_prime`` not passed on to
-      ``delta_output`` / ``delta_hidden``, so their default σ' is used;
-    - ``"output_prime_at_a"`` / ``"hidden_prime_at_a"``: ``delta_output`` / ``delta_hidden``
-      given the activation a where the pre-activation z belongs;
-    - ``"output_arguments_swapped"``: ``delta_output(y, a^out, ...)``: its first two arguments
-      in the wrong order;
-    - ``"first_layer_missing"``: the loop stops before layer 0 (its gradient left None).
-    """
-    zs, acts = ref.forward(thetas, X, g)
-    out_prime = ref.sigmoid_prime if slip == "output_default_prime" else g_prime
-    hidden_prime = ref.sigmoid_prime if slip == "hidden_default_prime" else g_prime
-    z_out = acts[-1] if slip == "output_prime_at_a" else zs[-1]
-    a_out, target = (y, acts[-1]) if slip == "output_arguments_swapped" else (acts[-1], y)
-    delta = ref.delta_output(a_out, target, z_out, out_prime)
-    grads = [None] * len(thetas)
-    stop = 0 if slip == "first_layer_missing" else -1
-    for layer in range(len(thetas) - 1, stop, -1):
-        grads[layer] = ref.weight_gradient(delta, acts[layer])
-        if layer > 0:
-            z_hidden = acts[layer] if slip == "hidden_prime_at_a" else zs[layer - 1]
-            delta = ref.delta_hidden(delta, thetas[layer], z_hidden, hidden_prime)
-    return grads
-
-
 def _slipped(slip):
+    """The library entry of one of ``mutants.BACKPROP_SLIPS``."""
+
     def wrong(thetas, X, y, g=ref.sigmoid, g_prime=ref.sigmoid_prime):
         if slip.endswith("default_prime") and g_prime is ref.sigmoid_prime:
             return None  # the default is right for a sigmoid network
-        return _backprop_slip(thetas, X, y, g, g_prime, slip)
+        return mutants.backprop_variant(thetas, X, y, g, g_prime, slip)
 
     return wrong
-
-
-def _backprop_without_hidden_delta(thetas, X, y, g, g_prime):
-    """backprop that uses δ^out for every layer (δ never propagated)."""
-    zs, acts = ref.forward(thetas, X, g)
-    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
-    return [ref.weight_gradient(delta, acts[layer]) for layer in range(len(thetas))]
 
 
 def _predict_rounded(thetas, X, g=ref.sigmoid):
@@ -443,21 +398,11 @@ LIBRARY = {
                 t * len(X) for t in ref.backprop(thetas, X, y, g, gp)
             ],
         ),
-        ("backprop_wrong_activation", mutants.backprop_next_activation),
-        ("backprop_z_index", mutants.backprop_z_of_next_layer),
-        ("g_for_g_prime", mutants.backprop_g_for_g_prime),
-        (
-            "backprop_guard",
-            lambda thetas, X, y, g=ref.sigmoid, gp=ref.sigmoid_prime: _backprop_guard(
-                thetas, X, y, g, gp
-            ),
-        ),
-        (
-            "backprop_no_hidden_delta",
-            lambda thetas, X, y, g=ref.sigmoid, gp=ref.sigmoid_prime: (
-                _backprop_without_hidden_delta(thetas, X, y, g, gp)
-            ),
-        ),
+        ("backprop_wrong_activation", _slipped("next_activation")),
+        ("backprop_z_index", _slipped("z_of_next_layer")),
+        ("g_for_g_prime", _slipped("g_for_g_prime")),
+        ("backprop_guard", _slipped("guard_off_by_one")),
+        ("backprop_no_hidden_delta", _slipped("no_hidden_delta")),
         (
             "grads_reversed",
             lambda thetas, X, y, g=ref.sigmoid, gp=ref.sigmoid_prime: ref.backprop(

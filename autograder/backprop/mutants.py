@@ -50,45 +50,44 @@ def forward_activation_on_input(thetas, X, g):
     return zs, acts
 
 
-def backprop_next_activation(thetas, X, y, g, g_prime):
-    """backprop taking ∂L/∂θ^(l) from the layer's own output, activations[l + 1]."""
+def backprop_variant(thetas, X, y, g, g_prime, slip):
+    """The reference backprop loop with one slip (``BACKPROP_SLIPS``); it raises where the
+    slip's shapes do not fit (the mistake crashes there too)."""
     zs, acts = ref.forward(thetas, X, g)
-    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
+    out_prime = ref.sigmoid_prime if slip == "output_default_prime" else g_prime
+    z_out = acts[-1] if slip == "output_prime_at_a" else zs[-1]
+    a_out, target = (y, acts[-1]) if slip == "output_arguments_swapped" else (acts[-1], y)
+    delta = ref.delta_output(a_out, target, z_out, out_prime)
     grads = [None] * len(thetas)
-    for layer in range(len(thetas) - 1, -1, -1):
-        grads[layer] = ref.weight_gradient(delta, acts[layer + 1])
-        if layer > 0:
-            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g_prime)
+    stop = 0 if slip == "first_layer_missing" else -1
+    for layer in range(len(thetas) - 1, stop, -1):
+        a_in = acts[layer + 1] if slip == "next_activation" else acts[layer]
+        grads[layer] = ref.weight_gradient(delta, a_in)
+        if layer > (1 if slip == "guard_off_by_one" else 0) and slip != "no_hidden_delta":
+            z_hidden = {"hidden_prime_at_a": acts[layer], "z_of_next_layer": zs[layer]}.get(
+                slip, zs[layer - 1]
+            )
+            prime = {"hidden_default_prime": ref.sigmoid_prime, "g_for_g_prime": g}.get(
+                slip, g_prime
+            )
+            delta = ref.delta_hidden(delta, thetas[layer], z_hidden, prime)
     return grads
 
 
-def backprop_z_of_next_layer(thetas, X, y, g, g_prime):
-    """backprop giving ``delta_hidden`` the pre-activation ``zs[l]`` of the layer after the
-    hidden one instead of its own ``zs[l − 1]``; None where the shapes do not allow it."""
-    zs, acts = ref.forward(thetas, X, g)
-    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
-    grads = [None] * len(thetas)
-    with np.errstate(all="ignore"):
-        for layer in range(len(thetas) - 1, -1, -1):
-            grads[layer] = ref.weight_gradient(delta, acts[layer])
-            if layer > 0:
-                try:
-                    delta = ref.delta_hidden(delta, thetas[layer], zs[layer], g_prime)
-                except ValueError:  # shapes that do not broadcast: the mistake crashes there
-                    return None
-    return grads
-
-
-def backprop_g_for_g_prime(thetas, X, y, g, g_prime):
-    """backprop passing the activation ``g`` to ``delta_hidden`` where ``g_prime`` belongs."""
-    zs, acts = ref.forward(thetas, X, g)
-    delta = ref.delta_output(acts[-1], y, zs[-1], g_prime)
-    grads = [None] * len(thetas)
-    for layer in range(len(thetas) - 1, -1, -1):
-        grads[layer] = ref.weight_gradient(delta, acts[layer])
-        if layer > 0:
-            delta = ref.delta_hidden(delta, thetas[layer], zs[layer - 1], g)
-    return grads
+# slip -> what it does (the keys of ``backprop_variant``)
+BACKPROP_SLIPS = {
+    "next_activation": "∂L/∂θ^(l) from the layer's own output activations[l + 1]",
+    "z_of_next_layer": "delta_hidden given zs[l], the next layer's z, not its own zs[l − 1]",
+    "g_for_g_prime": "delta_hidden given the activation g where g_prime belongs",
+    "output_default_prime": "g_prime not passed on to delta_output (its default σ')",
+    "hidden_default_prime": "g_prime not passed on to delta_hidden (its default σ')",
+    "output_prime_at_a": "delta_output given a^out where z^out belongs",
+    "hidden_prime_at_a": "delta_hidden given a^(l) where z^(l) belongs",
+    "output_arguments_swapped": "delta_output(y, a^out, ...): its first two arguments swapped",
+    "first_layer_missing": "the loop stops before layer 0 (its gradient left None)",
+    "guard_off_by_one": "δ propagated only while layer > 1: layer 0 gets layer 1's δ",
+    "no_hidden_delta": "δ^out used for every layer (never propagated)",
+}
 
 
 def sgd_variant(thetas, X, y, eta, epochs, batch_size, rng, g, g_prime, mistake):
