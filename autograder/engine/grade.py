@@ -190,6 +190,8 @@ def run_check(session, check, deadline, config, result, outcomes=None):
             outcomes[id(check.call)] = (check.call, dataclasses.replace(outcome))
     if outcome.kind == "timeout" or remaining <= 0:
         result["hit_time_limit"] = True  # graded again alone before it costs points
+    if outcome.disturbed:
+        result["disturbed"] = True  # idem
     try:
         return check.judge(outcome)
     except Exception as error:  # a judge bug must not stop the class's grading
@@ -261,6 +263,8 @@ def _init(assignment_name, config, sandbox_factory):
     _STATE["assignment"] = load(assignment_name)
     _STATE["config"] = config
     _STATE["sandbox"] = sandbox_factory()
+    if hasattr(_STATE["sandbox"], "close"):  # a warm worker ends with its grading process
+        multiprocessing.util.Finalize(_STATE["sandbox"], _STATE["sandbox"].close, exitpriority=10)
 
 
 def _grade_one(submission):
@@ -276,7 +280,8 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
     one that kills that process too gets a ``grader_error`` result.
 
     Determinism on a busy machine: a submission that hit a wall-clock limit (a call's timeout,
-    the submission's budget) or got a ``grader_error`` is graded once more, alone, after the
+    the submission's budget), lost a worker with its warm worker (killed from outside) or got
+    a ``grader_error`` is graded once more, alone, after the
     others, and that result is final; so another submission's load (say one that swaps the
     machine, or fills the disk until it is killed), or a passing load from outside, never
     costs an honest one.
@@ -305,7 +310,11 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
 
 def _disturbed(result):
     """Whether the result may depend on what else ran at the same time."""
-    return result.get("hit_time_limit", False) or result["status"] == "grader_error"
+    return (
+        result.get("hit_time_limit", False)
+        or result.get("disturbed", False)
+        or result["status"] == "grader_error"
+    )
 
 
 def _run_pool(submissions, jobs, args, done):

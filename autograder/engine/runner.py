@@ -60,6 +60,7 @@ class Outcome:
     aliases: list = field(default_factory=list)  # e.g. "result[0] is argument 1"
     seconds: float = 0.0
     detail: str = ""
+    disturbed: bool = False  # lost to something outside the submission (see warm.py)
 
 
 class _Log:
@@ -161,19 +162,7 @@ class WorkerSession:
         self.launched_at = time.monotonic()
 
     def _popen(self):
-        self.process = subprocess.Popen(
-            self.box.argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=self.box.cwd,
-            env=self.box.env,
-            preexec_fn=self.box.preexec,
-            start_new_session=True,
-            pass_fds=self.box.extra.get("pass_fds", ()),
-        )
-        for fd in self.box.extra.pop("pass_fds", ()):  # the worker's copies are enough
-            os.close(fd)
+        self.process = self.sandbox.popen(self.box)
 
     def start(self):
         """Start a worker (unless launched) and wait until the module is imported.
@@ -267,6 +256,9 @@ class WorkerSession:
             outcome = Outcome("timeout", detail=f"no answer within {timeout:g} s")
         except (EOFError, BrokenPipeError) as error:
             outcome = Outcome("crashed", detail=self._death(error))
+            # a forked worker that died with its warm worker (killed from outside): not the
+            # student's doing, so the submission is graded again
+            outcome.disturbed = bool(getattr(self.process, "collateral", False))
         except Exception as error:  # malformed, out of bounds, MemoryError: this call only
             outcome = Outcome("invalid", detail=_invalid(error))
             self.invalid += 1

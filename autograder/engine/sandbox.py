@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .seccomp import die_with_parent, install_seccomp, no_fork_program
 
-WORKER_FILES = ("worker.py", "wire.py")
+WORKER_FILES = ("worker.py", "wire.py", "zygote.py", "seccomp.py")
 ENGINE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = ENGINE_DIR.parents[1]
 # Passed through to the worker: some CPUs need these for OpenBLAS to compute correctly.
@@ -164,8 +164,8 @@ class ProcessSandbox:
         self.scratch_parent = scratch_parent  # where scratch folders go (default: TMPDIR)
 
     def _scratch(self, student_file, filename, owner=None):
-        """scratch/grader (worker.py, wire.py; read-only for the worker) and
-        scratch/submission (the student's copy; the worker's own folder)."""
+        """scratch/grader (worker.py, wire.py...; read-only for the worker) and
+        scratch/submission (the student's copy, if any; the worker's own folder)."""
         scratch = Path(tempfile.mkdtemp(prefix="bp-worker-", dir=self.scratch_parent))
         try:
             runtime = scratch / "grader"
@@ -175,20 +175,28 @@ class ProcessSandbox:
                 os.chmod(runtime / name, 0o644)
             home = scratch / "submission"
             home.mkdir()
-            shutil.copyfile(student_file, home / filename)
             if owner is not None:
                 os.chmod(scratch, 0o711)  # the worker may pass through, not list
                 os.chmod(runtime, 0o755)
-                # readable by the grading uid (its group), writable by no one but the grader:
-                # the worker gets no disk of its own to fill
-                os.chown(home / filename, os.getuid(), owner)
-                os.chmod(home / filename, 0o640)
                 os.chown(home, os.getuid(), owner)
                 os.chmod(home, 0o750)
+            if student_file is not None:
+                self._copy_in(student_file, home / filename, owner)
         except BaseException:  # a full disk, say: leave nothing half made
             shutil.rmtree(scratch, ignore_errors=True)
             raise
         return scratch, runtime, home
+
+    @staticmethod
+    def _copy_in(student_file, target, owner=None):
+        """The student's copy at ``target``: readable by the grading uid (its group, when
+        given), writable by no one but the grader (the worker gets no disk of its own)."""
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(student_file, partial)
+        if owner is not None:
+            os.chown(partial, os.getuid(), owner)
+            os.chmod(partial, 0o640)
+        os.replace(partial, target)
 
     def prepare(self, student_file, filename="submission.py"):
         """A fresh scratch folder holding ``student_file`` as ``filename``; the Box to run."""
@@ -196,6 +204,63 @@ class ProcessSandbox:
         argv = [self.python, "-I", str(runtime / "worker.py"), str(home / filename)]
         preexec = rlimit_setter(self.limits, seccomp=self.seccomp)
         return Box(argv, str(home), worker_env(home), scratch, preexec)
+
+    # --- the warm worker (warm.py): one per grading process, a worker forked per submission
+
+    def prepare_warm(self, control_fd):
+        """The Box of a warm worker (``zygote.py``): the worker's folder, user and limits,
+        but a CPU limit for a whole class and no seccomp filter (it forks; each forked
+        worker loads the filter itself)."""
+        scratch, runtime, home = self._scratch(None, None, self._owner())
+        argv = [self.python, "-I", str(runtime / "zygote.py"), str(control_fd)]
+        preexec = rlimit_setter(warm_limits(self.limits), uid=self._owner())
+        return Box(argv, str(home), worker_env(home), scratch, preexec, self._warm_extra())
+
+    def _owner(self):
+        return None
+
+    def _warm_extra(self):
+        return {}
+
+    def place(self, box, student_file, filename):
+        """Put ``student_file`` in the warm worker's folder as ``filename``; its path there."""
+        self._copy_in(student_file, box.scratch / "submission" / filename, self._owner())
+        return str(box.scratch / "submission" / filename)
+
+    def unplace(self, box, filename):
+        if box is not None:
+            try:
+                os.unlink(box.scratch / "submission" / filename)
+            except OSError:
+                pass
+
+    def after_worker(self, box):
+        """Remove what a forked worker left where it could write: here its folder (the
+        grader's own user can write it), emptied for the next one."""
+        home = box.scratch / "submission"
+        for entry in os.scandir(home):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+
+    def popen(self, box):
+        """Start the worker of ``box``."""
+        try:
+            return subprocess.Popen(
+                box.argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=box.cwd,
+                env=box.env,
+                preexec_fn=box.preexec,
+                start_new_session=True,
+                pass_fds=box.extra.get("pass_fds", ()),
+            )
+        finally:
+            for fd in box.extra.pop("pass_fds", ()):  # the worker's copies are enough
+                os.close(fd)
 
     def kill(self, process, box):
         try:
@@ -234,6 +299,15 @@ class UserSandbox(ProcessSandbox):
         argv = [self.python, "-I", str(runtime / "worker.py"), str(home / filename)]
         preexec = rlimit_setter(self.limits, uid=uid, seccomp=self.seccomp)
         return Box(argv, str(home), worker_env(home), scratch, preexec, {"uid": uid})
+
+    def _owner(self):
+        return self.uid
+
+    def _warm_extra(self):
+        return {"uid": self.uid}
+
+    def after_worker(self, box):
+        remove_uid_files(self.uid)
 
     def kill(self, process, box):
         try:
@@ -337,6 +411,23 @@ class BwrapSandbox(ProcessSandbox):
         env = worker_env(f"{INSIDE}/submission", "/tmp")
         return Box(argv, str(scratch), env, scratch, preexec, extra)
 
+    def prepare_warm(self, control_fd):
+        """bubblewrap around the warm worker, as around a worker; it empties the private /tmp
+        between forked workers."""
+        scratch, _, _ = self._scratch(None, None)
+        inner = [self.python, "-I", f"{INSIDE}/grader/zygote.py", str(control_fd)]
+        argv = self.command(inner + ["--wipe", "/tmp"], scratch)
+        preexec = rlimit_setter(warm_limits(self.limits))
+        env = worker_env(f"{INSIDE}/submission", "/tmp")
+        return Box(argv, str(scratch), env, scratch, preexec, {})
+
+    def place(self, box, student_file, filename):
+        super().place(box, student_file, filename)
+        return f"{INSIDE}/submission/{filename}"
+
+    def after_worker(self, box):
+        """Nothing: the worker's folder is read-only, and the warm worker empties /tmp."""
+
     def cleanup(self, box):
         for fd in box.extra.pop("pass_fds", ()):
             try:
@@ -344,6 +435,18 @@ class BwrapSandbox(ProcessSandbox):
             except OSError:
                 pass
         super().cleanup(box)
+
+
+def warm_limits(limits):
+    """A warm worker's limits: a worker's, but CPU time for a whole class (each forked worker
+    takes the worker's CPU limit for itself, see warm.child_limits)."""
+    return Limits(
+        cpu_seconds=max(limits.cpu_seconds, 24 * 3600),
+        memory_bytes=limits.memory_bytes,
+        file_bytes=limits.file_bytes,
+        open_files=limits.open_files,
+        processes=limits.processes,
+    )
 
 
 def runtime_binds(python=sys.executable):
@@ -474,12 +577,18 @@ def available(python=sys.executable):
     }
 
 
-def make(level, limits=None, python=sys.executable, scratch_parent=None):
-    """A sandbox of exactly ``level``."""
+def make(level, limits=None, python=sys.executable, scratch_parent=None, warm=True):
+    """A sandbox of exactly ``level``; with ``warm``, its workers are forked from a warm
+    worker (warm.py) where the machine allows it (Linux)."""
     if level == "user":
         user_works(python)  # what the grading uid can read goes into ``exposed``
     kind = {"bwrap": BwrapSandbox, "user": UserSandbox, "process": ProcessSandbox}[level]
-    return kind(limits, python, scratch_parent)
+    sandbox = kind(limits, python, scratch_parent)
+    if warm and sys.platform.startswith("linux"):
+        from .warm import WarmSandbox
+
+        return WarmSandbox(sandbox)
+    return sandbox
 
 
 def choose(limits=None, unsafe=False, minimum=MINIMUM, secrets=()):

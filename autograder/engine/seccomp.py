@@ -21,14 +21,19 @@ def _bpf(code, k, jt=0, jf=0):
     return struct.pack("=HBBI", code, jt, jf, k)
 
 
-def no_fork_program():
+def no_fork_program(own_pid=None):
     """A classic-BPF seccomp program for the worker, or None where it is not written for the
     CPU. Refused: creating processes (fork, vfork, clone3, clone without CLONE_THREAD;
     threads stay allowed), sockets other than AF_UNIX, io_uring, ptrace and reading or
     writing other processes' memory; memory that no rlimit counts (SysV shared memory,
-    message queues and semaphores, memfd files); new namespaces and mounts (unshare, setns,
-    mount, umount2, pivot_root), where a tmpfs would be memory outside RLIMIT_AS too; other
-    ABIs (x32, int 0x80)."""
+    message queues and semaphores, POSIX message queues, memfd files); kernel keyrings; new
+    namespaces and mounts (unshare, setns, mount, umount2, pivot_root), where a tmpfs would
+    be memory outside RLIMIT_AS too; other ABIs (x32, int 0x80).
+
+    With ``own_pid`` (a worker forked by the warm worker, ``zygote.py``): signals only to
+    itself (kill to ``own_pid`` or to its own process group 0, tgkill and rt_(tg)sigqueueinfo
+    to ``own_pid``; tkill and pidfd_send_signal refused), so it cannot stop or kill the warm
+    worker that outlives it, or anything else."""
     if platform.machine() != "x86_64":
         return None
     fork, vfork, clone, clone3, socket = 57, 58, 56, 435, 41
@@ -43,8 +48,28 @@ def no_fork_program():
         "unshare": 272,
         "setns": 308,
         "memfd_create": 319,
+        "mq_open": 240,
+        "add_key": 248,
+        "request_key": 249,
+        "keyctl": 250,
     }
     ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    signals = []
+    if own_pid is not None:
+        pid = int(own_pid) & 0xFFFFFFFF
+        kill, tkill, tgkill, sigqueue, tgsigqueue, pidfd_signal = 62, 200, 234, 129, 297, 424
+        signals = [
+            (jeq, kill, "kill", None),
+            *[(jeq, number, "own", None) for number in (tgkill, sigqueue, tgsigqueue)],
+            (jeq, tkill, "eperm", None),
+            (jeq, pidfd_signal, "eperm", None),
+        ]
+        targets = [
+            ("kill", ld, 16, None, None),  # the pid (low 32 bits of args[0])
+            (jeq, 0, "allow", None),  # its own process group (a session of its own)
+            ("own", ld, 16, None, None),
+            (jeq, pid, "allow", "eperm"),
+        ]
     code = [
         (ld, 4, None, None),  # architecture
         (jeq, _AUDIT_ARCH_X86_64, "nr", "enosys"),
@@ -58,12 +83,14 @@ def no_fork_program():
         (jeq, vm_readv, "eperm", None),
         (jeq, vm_writev, "eperm", None),
         *[(jeq, number, "eperm", None) for number in refused.values()],
+        *signals,
         (jeq, socket, "socket", None),
         (jeq, clone, None, "allow"),
         (ld, 16, None, None),  # clone flags (low 32 bits of args[0])
         (jset, _CLONE_THREAD, "allow", "eagain"),
         ("socket", ld, 16, None, None),  # socket family
         (jeq, 1, "allow", "eacces"),  # AF_UNIX only
+        *(targets if own_pid is not None else []),
         ("allow", ret, _ALLOW, None, None),
         ("eagain", ret, _ERRNO | errno.EAGAIN, None, None),
         ("enosys", ret, _ERRNO | errno.ENOSYS, None, None),
@@ -77,6 +104,13 @@ def no_fork_program():
         jump = [0 if t is None else where[t] - i - 1 for t in (jt, jf)]
         out.append(_bpf(op, k, *jump))
     return b"".join(out)
+
+
+def set_dumpable(flag):
+    """prctl(PR_SET_DUMPABLE): a process that is not dumpable cannot be ptraced, nor its
+    memory read or written through /proc, by processes of its own uid (Linux only)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(4, int(flag), 0, 0, 0)
 
 
 def die_with_parent():

@@ -19,7 +19,7 @@ from . import lms, report
 DATA_FILE = "grading.json"
 FORMAT = 1
 # not deterministic, or only the grader's own business
-UNREPORTED = ("seconds", "worker_peak_kb", "grader_peak_kb", "hit_time_limit")
+UNREPORTED = ("seconds", "worker_peak_kb", "grader_peak_kb", "hit_time_limit", "disturbed")
 
 
 class MergeError(ValueError):

@@ -1,7 +1,8 @@
 """The untrusted side: imports one student module and runs the calls the grader asks for.
 
-Run as ``python -I worker.py STUDENT_FILE`` inside the sandbox, with the grader's request
-pipe on fd 0 and its reply pipe on fd 1. The student's prints go to fd 2, which the grader
+Run as ``python -I worker.py STUDENT_FILE`` inside the sandbox (or forked from the warm
+worker, ``zygote.py``, which calls ``main``), with the grader's request pipe on fd 0 and its
+reply pipe on fd 1. The student's prints go to fd 2, which the grader
 reads with a cap. Nothing here knows expected values or the reference: it receives inputs,
 calls the student's function and sends back what came out, as plain data (see wire.py).
 
@@ -44,6 +45,7 @@ class Channel:
         return name
 
     def send(self, header, values=None):
+        flush_output()  # what the student printed reaches the log before the answer
         buffers = []
         if values:
             for key, value in values.items():
@@ -56,6 +58,16 @@ class Channel:
 
     def decode(self, node, buffers):
         return materialise(wire.decode(node, buffers), self)
+
+
+def flush_output():
+    """Flush Python's stdout and stderr buffers (both go to the log): a worker is killed, not
+    left to exit, so what is not flushed before an answer is lost."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110  (a stream the student replaced or closed)
+            pass
 
 
 def materialise(value, channel):
@@ -198,8 +210,10 @@ def run_call(module, channel, header, buffers):
     )
 
 
-def main():
-    path = os.path.abspath(sys.argv[1])
+def main(path=None):
+    """Import the file at ``path`` (default: the command line's) and serve calls until the
+    grader closes the channel."""
+    path = os.path.abspath(path or sys.argv[1])
     fd_in, fd_out = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
