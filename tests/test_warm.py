@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from autograder.engine import config as config_module
-from autograder.engine import sandbox
+from autograder.engine import grade, sandbox
 from autograder.engine.assignment import load
-from autograder.engine import grade
 from autograder.engine.grade import grade_submission
 from autograder.engine.runner import WorkerSession
 from autograder.engine.submissions import collect
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
 LEVELS = harness.levels_here()
 
-ATTACKER = '''
+ATTACKER = """
 import os, signal, tempfile
 
 notes = []
@@ -44,10 +43,11 @@ attempt("signal everyone", lambda: os.kill(-1, 0))
 attempt("signal parent group", lambda: os.killpg(os.getpgid(parent), 0))
 attempt("join parent group", lambda: os.setpgid(0, os.getpgid(parent)))
 attempt("parent memory", lambda: open(f"/proc/{parent}/mem", "r+b").close())
-attempt("leave a file", lambda: open(os.path.join(tempfile.gettempdir(), "left-behind"), "w").close())
+left = os.path.join(tempfile.gettempdir(), "left-behind")
+attempt("leave a file", lambda: open(left, "w").close())
 attempt("signal itself", lambda: os.kill(os.getpid(), 0))
 print("\\n".join(notes))
-'''
+"""
 
 SPY = """
 import os, tempfile
@@ -106,9 +106,10 @@ def test_a_forked_worker_can_signal_only_itself_and_cannot_reach_the_warm_worker
 
 def test_the_next_submission_sees_nothing_the_previous_one_left(setup):
     warm, _, subs, assignment, config = setup
-    assert "leave a file: done" in grade_submission(subs["attacker"], assignment, config, warm)[
-        "output"
-    ]
+    assert (
+        "leave a file: done"
+        in grade_submission(subs["attacker"], assignment, config, warm)["output"]
+    )
     seen = grade_submission(subs["spy"], assignment, config, warm)["output"]
     assert "left-behind seen: False" in seen
     assert warm.warm.starts == 1  # the same warm worker served both
@@ -176,4 +177,3 @@ def test_a_submission_gets_the_same_result_warm_and_cold(setup):
         same = [{k: v for k, v in r.items() if k not in varying} for r in results]
         assert same[0] == same[1], name
     assert results[0]["score"] == 0 and results[0]["status"] == "graded"
-

@@ -21,7 +21,6 @@ import json
 import multiprocessing.util
 import os
 import resource
-import shutil
 import socket
 import subprocess
 import time
