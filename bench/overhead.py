@@ -5,12 +5,13 @@ level the grader would choose, medians of ``--repeat`` runs:
 
 - floor: the CPU of every call the hidden battery makes, run directly in one plain Python
   process that has already imported the file (no worker, no wire, no judging);
-- worker start-up: starting a sandboxed worker until it has imported NumPy and the file;
+- worker start-up: a sandboxed worker started cold (sandbox, Python, NumPy, the file), and
+  one forked from the warm worker (warm.py: the file only), until it is ready;
 - round trip: one call of a trivial function through the worker and back;
-- trusted CPU: what the grading process itself spends on one submission (building inputs and
-  expected values, encoding, decoding, judging, reports' data);
-- total CPU: the grading process plus its workers, for one submission;
-- total / floor: the overhead factor.
+- per submission, grading ``--class-size`` copies one after the other in one grading process
+  (one grading process's share of a class; its warm worker's start-up is shared by them):
+  trusted CPU (what the grading process spends: building inputs and expected values,
+  encoding, decoding, judging, reports' data), the workers' CPU, the total, total / floor.
 
 ``make bench`` runs it; figures, not assertions (the machine is shared and noisy).
 """
@@ -37,6 +38,7 @@ from autograder.engine.public import live_value  # noqa: E402
 from autograder.engine.runner import Call, WorkerSession  # noqa: E402
 from autograder.engine.sandbox import choose, make  # noqa: E402
 from autograder.engine.submissions import collect  # noqa: E402
+from autograder.engine.warm import Child, WarmWorker  # noqa: E402
 
 REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
 
@@ -46,8 +48,9 @@ WORKERS = {"cpu": 0.0}  # CPU seconds of the workers, noted as each one is close
 
 
 def tree_cpu(pid):
-    """CPU seconds of process ``pid`` and its descendants, from /proc (bubblewrap's worker
-    is not a waited-for child of ours, so getrusage would miss it)."""
+    """CPU seconds of process ``pid`` and its descendants, those they have reaped included,
+    from /proc (bubblewrap's worker is not a waited-for child of ours, so getrusage would
+    miss it)."""
     parents, times = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -56,7 +59,7 @@ def tree_cpu(pid):
             continue
         child = int(stat.parent.name)
         parents[child] = int(fields[1])
-        times[child] = (int(fields[11]) + int(fields[12])) / TICK
+        times[child] = sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
@@ -67,7 +70,9 @@ def tree_cpu(pid):
 
 def _noting_close(close):
     def noted(self):
-        if self.process is not None and self.process.poll() is None:
+        # a forked worker's CPU is its warm worker's (reaped children's CPU is the parent's)
+        alive = self.process is not None and self.process.poll() is None
+        if alive and not isinstance(self.process, Child):
             WORKERS["cpu"] += tree_cpu(self.process.pid)
         close(self)
 
@@ -75,6 +80,7 @@ def _noting_close(close):
 
 
 WorkerSession.close = _noting_close(WorkerSession.close)
+WarmWorker.close = _noting_close(WarmWorker.close)
 
 
 def cpu_self():
@@ -115,7 +121,10 @@ def start_up(sandbox, student, assignment):
     session = WorkerSession(sandbox, student, assignment.functions, filename=assignment.filename)
     session.start()
     wall = time.perf_counter() - wall
+    process = session.process
     session.close()
+    if isinstance(process, Child):  # reaped by the warm worker, which knows its CPU
+        return wall, process.cpu
     return wall, cpu_children() - children
 
 
@@ -131,30 +140,40 @@ def round_trips(sandbox, student, assignment, n=200):
         session.call(Call("identity", (z,)), 2.0)
         walls.append(time.perf_counter() - start)
     own = cpu_self() - own
+    process = session.process
     session.close()
-    children = cpu_children() - children
+    children = process.cpu if isinstance(process, Child) else cpu_children() - children
     _, start_cpu = start_up(sandbox, student, assignment)
     return statistics.median(walls), (own + max(0.0, children - start_cpu)) / n
 
 
-def one_submission(submission, assignment, config, sandbox):
-    """Wall, trusted CPU and total CPU (with the workers) of grading one submission."""
-    own, children, wall = cpu_self(), cpu_children(), time.perf_counter()
-    result = grade_submission(submission, assignment, config, sandbox)
-    wall = time.perf_counter() - wall
+def one_class(submission, assignment, config, level, n):
+    """Per submission, grading ``n`` copies of ``submission`` in a row with a new sandbox
+    (its warm worker started for them): (median wall, trusted CPU, workers' CPU)."""
+    sandbox = make(level, config.limits)
+    own, children, walls = cpu_self(), cpu_children(), []
+    for _ in range(n):
+        wall = time.perf_counter()
+        grade_submission(submission, assignment, config, sandbox)
+        walls.append(time.perf_counter() - wall)
     own = cpu_self() - own
-    return wall, own, own + cpu_children() - children, result
+    sandbox.close()
+    return statistics.median(walls), own / n, (cpu_children() - children) / n
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument(
+        "--class-size", type=int, default=30, help="submissions graded in a row (default 30)"
+    )
     parser.add_argument("--unsafe", action="store_true", help="allow the weakest isolation")
     args, _ = parser.parse_known_args()  # BENCH_FLAGS go to every benchmark
     config = config_module.load()
     assignment = load("backprop")
     level = choose(config.limits, unsafe=args.unsafe).level
-    sandbox = make(level, config.limits)
+    cold = make(level, config.limits, warm=False)
+    warm = make(level, config.limits)
     with tempfile.TemporaryDirectory(prefix="bp-overhead-") as work:
         work = Path(work)
         (work / "subs").mkdir()
@@ -164,28 +183,37 @@ def main():
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         floors = [floor(assignment, module, seed) for seed in range(args.repeat)]
-        starts = [start_up(sandbox, submission.file, assignment) for _ in range(args.repeat)]
-        trip_wall, trip_cpu = round_trips(sandbox, submission.file, assignment)
-        graded = [
-            one_submission(submission, assignment, config, sandbox) for _ in range(args.repeat)
+        starts = [start_up(cold, submission.file, assignment) for _ in range(args.repeat)]
+        start_up(warm, submission.file, assignment)  # the warm worker itself starts here
+        forks = [start_up(warm, submission.file, assignment) for _ in range(args.repeat)]
+        trip_wall, trip_cpu = round_trips(warm, submission.file, assignment)
+        warm.close()
+        classes = [
+            one_class(submission, assignment, config, level, args.class_size)
+            for _ in range(args.repeat)
         ]
     calls = sum(len({id(c.call) for c in q.checks}) for q in assignment.build(0))
     base = statistics.median(floors)
-    total = statistics.median(g[2] for g in graded)
-    trusted = statistics.median(g[1] for g in graded)
-    print(f"Where one submission's time goes: isolation {level}, medians of {args.repeat} runs.")
-    print(f"  floor, the student's own calls in a plain process: {base:.3f} s CPU")
+    trusted = statistics.median(c[1] for c in classes)
+    workers = statistics.median(c[2] for c in classes)
+    total = statistics.median(c[1] + c[2] for c in classes)
     print(
-        f"  worker start-up (sandbox, Python, NumPy, the file): "
-        f"{statistics.median(s[0] for s in starts):.3f} s wall, "
-        f"{statistics.median(s[1] for s in starts):.3f} s CPU"
+        f"Where one submission's time goes: isolation {level}, medians of {args.repeat} runs "
+        f"({args.class_size} submissions in a row per run for the per-submission figures)."
     )
+    print(f"  floor, the student's own calls in a plain process: {base:.3f} s CPU")
+    for name, found in (("cold (sandbox, Python, NumPy, the file)", starts), ("forked", forks)):
+        print(
+            f"  worker start-up, {name}: {statistics.median(s[0] for s in found):.3f} s wall, "
+            f"{statistics.median(s[1] for s in found):.3f} s CPU"
+        )
     print(
         f"  one round trip (a trivial call): {1000 * trip_wall:.2f} ms wall, "
         f"{1000 * trip_cpu:.2f} ms CPU; the battery makes {calls} calls, and helpers more"
     )
-    print(f"  trusted CPU (build, encode, decode, judge): {trusted:.3f} s")
-    wall = statistics.median(g[0] for g in graded)
+    print(f"  trusted CPU per submission (build, encode, decode, judge): {trusted:.3f} s")
+    print(f"  workers' CPU per submission (warm worker's start-up shared): {workers:.3f} s")
+    wall = statistics.median(c[0] for c in classes)
     print(f"  total CPU per submission: {total:.3f} s, wall {wall:.3f} s")
     print(f"  total / floor: x{total / base:.2f}")
 

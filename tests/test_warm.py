@@ -177,3 +177,22 @@ def test_a_submission_gets_the_same_result_warm_and_cold(setup):
         same = [{k: v for k, v in r.items() if k not in varying} for r in results]
         assert same[0] == same[1], name
     assert results[0]["score"] == 0 and results[0]["status"] == "graded"
+
+
+def test_the_warm_worker_empties_tmp_but_keeps_the_folders_it_started_with(tmp_path):
+    from autograder.engine import zygote
+
+    (tmp_path / "runtime" / "venv").mkdir(parents=True)  # a runtime bound under /tmp, say
+    kept = zygote.skeleton([str(tmp_path)])
+    (tmp_path / "note.txt").write_text("for the next one")
+    (tmp_path / "runtime" / "hidden.txt").write_text("here too")
+    locked = tmp_path / "locked"
+    (locked / "deep").mkdir(parents=True)
+    (locked / "deep" / "file").write_text("x")
+    os.chmod(locked / "deep", 0)
+    os.chmod(locked, 0)
+    assert zygote.wipe(str(tmp_path), kept)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "runtime",
+        "runtime/venv",
+    ]

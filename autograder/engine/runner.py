@@ -92,29 +92,49 @@ class _Log:
         return text
 
 
-def _read_exact_until(fd, deadline):
-    def read_exact(n):
-        data = bytearray()  # grows only as bytes arrive
-        while len(data) < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise TimeoutError
-            chunk = os.read(fd, min(n - len(data), 1 << 20))
+class _Pipe:
+    """The worker's reply pipe (non-blocking), read with a deadline and in chunks: whatever
+    has arrived, up to 64 KB more than asked for, per system call, so that a message of a few
+    hundred bytes costs one read, not one per part. The buffer grows only as bytes arrive:
+    at most the size asked for (which wire.Reader checks first) plus 64 KB."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, fd):
+        self.fd, self.buffer, self.deadline = fd, bytearray(), 0.0
+
+    def read_exact(self, n):
+        while len(self.buffer) < n:
+            try:
+                chunk = os.read(self.fd, min(max(n - len(self.buffer), self.CHUNK), 1 << 20))
+            except BlockingIOError:
+                remaining = self.deadline - time.monotonic()
+                if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                    raise TimeoutError from None
+                continue
             if not chunk:
                 raise EOFError
-            data += chunk
+            self.buffer += chunk
+        if time.monotonic() > self.deadline:
+            raise TimeoutError
+        data = self.buffer[:n]
+        del self.buffer[:n]
         return data
-
-    return read_exact
 
 
 def _write_until(fd, data, deadline):
     view = memoryview(data)
     while view:
+        try:
+            view = view[os.write(fd, view[: 1 << 16]) :]
+            continue
+        except BlockingIOError:
+            pass
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
             raise TimeoutError
-        view = view[os.write(fd, view[: 1 << 16]) :]
+    if time.monotonic() > deadline:
+        raise TimeoutError
 
 
 class WorkerSession:
@@ -137,7 +157,7 @@ class WorkerSession:
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
         self.filename = filename or "submission.py"
         self.import_timeout = import_timeout
-        self.process = self.log = self.box = None
+        self.process = self.log = self.box = self.pipe = self.reader = None
         self.launched_at = 0.0
         self.ready = None  # the worker's "ready" header, or None
         self.import_failure = None  # Outcome when the module could not be imported
@@ -158,6 +178,9 @@ class WorkerSession:
             self.box = self.sandbox.prepare(self.student_file, self.filename)
             self._popen()
         os.set_blocking(self.process.stdin.fileno(), False)
+        os.set_blocking(self.process.stdout.fileno(), False)
+        self.pipe = _Pipe(self.process.stdout.fileno())
+        self.reader = wire.Reader(self.pipe.read_exact, MAX_MESSAGE)
         self.log = _Log(self.process.stderr)
         self.launched_at = time.monotonic()
 
@@ -269,7 +292,8 @@ class WorkerSession:
         _write_until(self.process.stdin.fileno(), wire.frame(header, buffers), deadline)
 
     def _reader(self, deadline):
-        return wire.Reader(_read_exact_until(self.process.stdout.fileno(), deadline), MAX_MESSAGE)
+        self.pipe.deadline = deadline
+        return self.reader
 
     def _await_result(self, allowed, bounds, deadline):
         reader = self._reader(deadline)

@@ -348,14 +348,19 @@ class Reader:
         return header, buffers
 
 
-def blocking_read_exact(fd):
+def blocking_read_exact(fd, chunk=1 << 16):
+    """``read_exact(n)`` on a blocking ``fd``, reading whatever has arrived (up to ``chunk``
+    more than asked for) per system call; the buffer holds at most ``n + chunk`` bytes."""
+    buffer = bytearray()
+
     def read_exact(n):
-        data = bytearray()
-        while len(data) < n:
-            chunk = os.read(fd, min(n - len(data), 1 << 20))
-            if not chunk:
+        while len(buffer) < n:
+            data = os.read(fd, min(max(n - len(buffer), chunk), 1 << 20))
+            if not data:
                 raise EOFError("peer closed the channel")
-            data += chunk
+            buffer.extend(data)
+        data = buffer[:n]
+        del buffer[:n]
         return data
 
     return read_exact

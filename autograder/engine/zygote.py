@@ -10,9 +10,10 @@ user, limits and namespaces as a worker), with a SOCK_SEQPACKET socket to the gr
     worker that imports ``path`` (worker.py's ``main``). Answer ``{"op": "spawned", "pid": n}``.
 ``{"op": "reap", "pid": n, "grace": seconds, "kill": bool}``
     wait up to ``grace`` for the worker to end, then SIGKILL it (when ``kill``) and reap it;
-    empty the ``--wipe`` folders. Answer ``{"op": "reaped", "status": code or null,
-    "cpu": seconds, "clean": bool}`` (``status`` as ``Popen.returncode``; ``clean`` false
-    when a wiped folder could not be emptied: the grader then starts a new warm worker).
+    empty the ``--wipe`` folders (but for the folders they held at the start). Answer
+    ``{"op": "reaped", "status": code or null, "cpu": seconds, "clean": bool}`` (``status``
+    as ``Popen.returncode``; ``clean`` false when a wiped folder could not be emptied: the
+    grader then starts a new warm worker).
 
 What keeps one submission's worker from touching the next one's: before the student's file is
 imported the forked worker starts a session of its own, takes its limits, closes the control
@@ -89,25 +90,49 @@ def reap(pid, grace, kill):
     return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
 
 
-def wipe(folders):
-    """Empty ``folders`` of whatever a worker left there; whether they are empty now."""
-    clean = True
+def skeleton(folders):
+    """The folders present in ``folders`` before any worker ran: bubblewrap's mount points
+    (a runtime that lives under /tmp is bound on top of the private /tmp) and the folders
+    leading to them. ``wipe`` keeps them, and empties them of anything else."""
+    kept = set()
     for folder in folders:
+        for root, dirs, _ in os.walk(folder):
+            kept.add(root)
+            for name in list(dirs):
+                path = os.path.join(root, name)
+                kept.add(path)
+                if os.path.ismount(path):
+                    dirs.remove(name)  # the runtime itself: read-only, never entered
+    return kept
+
+
+def wipe(folder, kept):
+    """Remove from ``folder`` what a worker left there (all but the ``kept`` folders and the
+    mount points); whether nothing else is left."""
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:  # a worker made it unreadable
         try:
+            os.chmod(folder, stat.S_IRWXU)
             entries = list(os.scandir(folder))
         except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, onerror=_writable_then_retry)
-                else:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
+            return False
+    except OSError:
+        return False
+    clean = True
+    for entry in entries:
         try:
-            clean = clean and not os.listdir(folder)
+            if entry.path in kept:
+                if not os.path.ismount(entry.path):
+                    clean = wipe(entry.path, kept) and clean
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, onerror=_writable_then_retry)
+            else:
+                os.unlink(entry.path)
         except OSError:
+            pass
+        if entry.path not in kept and os.path.lexists(entry.path):
             clean = False
     return clean
 
@@ -128,6 +153,7 @@ def _writable_then_retry(function, path, _):
 def main():
     control = socket.socket(fileno=int(sys.argv[1]))
     folders = sys.argv[sys.argv.index("--wipe") + 1 :: 2] if "--wipe" in sys.argv else []
+    kept = skeleton(folders)
     seccomp.set_dumpable(False)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     control.send(json.dumps({"op": "ready"}).encode())
@@ -143,7 +169,7 @@ def main():
             reply = {"op": "spawned", "pid": spawn(request, fds, control)}
         elif request.get("op") == "reap":
             status, cpu = reap(int(request["pid"]), request["grace"], request["kill"])
-            clean = wipe(folders) if status is not None else True
+            clean = all([wipe(f, kept) for f in folders]) if status is not None else True
             reply = {"op": "reaped", "status": status, "cpu": cpu, "clean": clean}
         else:
             return
