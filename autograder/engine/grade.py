@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .assignment import load
 from .checks import ENGINE_HINTS, Verdict
-from .runner import Outcome, WorkerSession, stop_on_signal
+from .runner import Outcome, WorkerSession, fn_names, stop_on_signal
 from .submissions import MAX_FILE_BYTES
 
 
@@ -113,10 +113,13 @@ def _grade(submission, assignment, config, sandbox, session, started):
         result["status"], result["problem"] = "no_file", submission.problem
     deadline = started + config.submission_timeout
     figure_data = {}
+    passing = {}  # function -> whether every check of it so far passed
     for question in questions:
         checks, outcomes = [], {}
         for check in question.checks:
-            verdict = run_check(session, check, deadline, config, result, outcomes)
+            trusted = frozenset(fn for fn, ok in passing.items() if ok)
+            verdict = run_check(session, check, deadline, config, result, outcomes, trusted)
+            passing[check.call.fn] = passing.get(check.call.fn, True) and verdict.passed
             checks.append(
                 {
                     "name": check.name,
@@ -171,27 +174,61 @@ def hint(assignment, mistake):
     return assignment.hints.get(mistake) or ENGINE_HINTS.get(mistake, "")
 
 
-def run_check(session, check, deadline, config, result, outcomes=None):
+def run_check(session, check, deadline, config, result, outcomes=None, trusted=frozenset()):
     """The verdict of one check. ``outcomes`` (one question's) keeps each call's outcome by
     the ``Call`` object: two checks of a question built on the same ``Call`` (two judges of
     one call, e.g. backprop's values and its gradient check) share one call of the student's
-    code, each judge getting its own copy of the outcome."""
+    code, each judge getting its own copy of the outcome.
+
+    ``trusted``: the student's functions that have passed every check so far. A call whose
+    helpers (its proxies and the functions it passes by name) are all trusted runs first
+    with the student's own helpers: no round trip to the grader for each helper call. When
+    the judge passes that outcome, it is the verdict; otherwise the call runs again as it is
+    written, with the grader's helpers, and that verdict counts, so a helper's bug never
+    costs the composite function's points (the point of proxies)."""
     if session is None:
         return Verdict(False, result["problem"], "missing_file")
+    outcomes = {} if outcomes is None else outcomes
+    own = own_helpers(check.call, trusted)
+    if own:
+        fast = _outcome(session, check, deadline, config, result, outcomes, own)
+        if fast.kind == "ok":
+            verdict = _judge(check, fast)
+            if verdict.passed:
+                return verdict
+    return _judge(check, _outcome(session, check, deadline, config, result, outcomes))
+
+
+def own_helpers(call, trusted):
+    """The helpers of ``call`` when every one is ``trusted``, else ()."""
+    helpers = set(call.proxies) | fn_names((call.args, call.kwargs))
+    return tuple(sorted(helpers)) if helpers and helpers <= trusted else ()
+
+
+def _outcome(session, check, deadline, config, result, outcomes, own=()):
+    """A copy of the outcome of ``check.call`` (with the student's ``own`` helpers, if
+    given), run once per question."""
+    key = (id(check.call), bool(own))
+    if key in outcomes:
+        return dataclasses.replace(outcomes[key][1])
     remaining = deadline - time.monotonic()
-    known = outcomes.get(id(check.call)) if outcomes is not None else None
-    if known is not None:
-        outcome = dataclasses.replace(known[1])
-    elif remaining <= 0:
+    if remaining <= 0:
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
     else:
-        outcome = session.call(check.call, min(check.timeout * config.timeout_scale, remaining))
-        if outcomes is not None:  # the Call is kept beside it, so that its id stays its own
-            outcomes[id(check.call)] = (check.call, dataclasses.replace(outcome))
+        call = dataclasses.replace(check.call, proxies=(), own=own) if own else check.call
+        outcome = session.call(call, min(check.timeout * config.timeout_scale, remaining))
+    # the Call is kept beside it, so that its id stays its own
+    outcomes[key] = (check.call, dataclasses.replace(outcome))
+    if own:  # a second try follows a failure here: nothing is lost to the clock
+        return outcome
     if outcome.kind == "timeout" or remaining <= 0:
         result["hit_time_limit"] = True  # graded again alone before it costs points
     if outcome.disturbed:
         result["disturbed"] = True  # idem
+    return outcome
+
+
+def _judge(check, outcome):
     try:
         return check.judge(outcome)
     except Exception as error:  # a judge bug must not stop the class's grading

@@ -33,12 +33,15 @@ MAX_INVALID = 5
 
 @dataclass
 class Call:
-    """One call of a student function. ``proxies`` are answered by the grader."""
+    """One call of a student function. ``proxies`` are answered by the grader; functions
+    passed by name (``FnRef``) are the grader's too, except those named in ``own``, which
+    are the student's functions of that name."""
 
     fn: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     proxies: tuple = ()
+    own: tuple = ()
 
 
 @dataclass
@@ -259,7 +262,7 @@ class WorkerSession:
         try:
             # Only the helpers of this call, and the functions it passes by name, are served:
             # a worker asking for anything else (say, the function under test) is refused.
-            allowed = (set(call.proxies) | _fn_names((call.args, call.kwargs))) & set(
+            allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(
                 self.functions
             )
             buffers = []
@@ -271,6 +274,7 @@ class WorkerSession:
                 "kwargs": wire.encode(dict(call.kwargs), buffers),
                 "proxies": list(call.proxies),
                 "names": sorted(allowed - set(call.proxies)),
+                "own": list(call.own),
             }
             self._send(header, buffers, deadline)
             bounds = HelperBounds((call.args, call.kwargs))
@@ -444,14 +448,14 @@ def _sizes(value, depth=-2):
     return (1 if isinstance(value, (int, float, np.generic)) else 0), 0, max(depth, 0)
 
 
-def _fn_names(value):
+def fn_names(value):
     """Names of the FnRefs anywhere in ``value``."""
     if isinstance(value, wire.FnRef):
         return {value.name}
     if isinstance(value, (list, tuple)):
-        return set().union(*map(_fn_names, value)) if value else set()
+        return set().union(*map(fn_names, value)) if value else set()
     if isinstance(value, dict):
-        return _fn_names(list(value.values()))
+        return fn_names(list(value.values()))
     return set()
 
 
