@@ -262,9 +262,7 @@ class WorkerSession:
         try:
             # Only the helpers of this call, and the functions it passes by name, are served:
             # a worker asking for anything else (say, the function under test) is refused.
-            allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(
-                self.functions
-            )
+            allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(self.functions)
             buffers = []
             header = {
                 "op": "call",
