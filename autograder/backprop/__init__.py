@@ -1,5 +1,7 @@
 """The backprop assignment's grading: the hidden battery, points, hints and figures."""
 
+from pathlib import Path
+
 from ..engine.assignment import Assignment
 from .battery import FUNCTIONS, build
 from .figures import figures
@@ -16,4 +18,5 @@ ASSIGNMENT = Assignment(
     hints=HINTS,
     figures=figures,
     public_mistakes=public_mistakes,
+    worker_functions=str(Path(__file__).with_name("scalar_functions.py")),
 )

@@ -8,32 +8,9 @@ from ..engine.checks import match_mistake, value_check
 from ..engine.public import live_value, warning_means
 from . import library
 from .reference import public, ref
+from .scalar_functions import coupled, cubic, sin_of_square, sum_of_sines, sum_of_squares
 
 PAIRS = {"sigmoid": "sigmoid_prime", "tanh": "tanh_prime", "identity": "identity_prime"}
-
-
-def sin_of_square(x):
-    """The chain-rule slide's z = sin(x²)."""
-    return float(np.sin(x * x))
-
-
-def cubic(x):
-    return float(x**3 - 2.0 * x)
-
-
-def sum_of_sines(theta):
-    return float(np.sum(np.sin(theta) * np.arange(1, theta.size + 1).reshape(theta.shape)))
-
-
-def sum_of_squares(theta):
-    return float(np.sum(theta * theta))
-
-
-def coupled(theta):
-    """Σ_k sin(θ_k θ_(k+1)) + (Σ θ)²: its coordinates interact, so a gradient that leaves
-    θ_k shifted after its own two evaluations is wrong for the next ones."""
-    flat = np.asarray(theta, dtype=np.float64).ravel()
-    return float(np.sum(np.sin(flat * np.roll(flat, -1))) + np.sum(flat) ** 2)
 
 
 def xor_network_loss(theta):

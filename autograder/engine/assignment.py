@@ -24,6 +24,10 @@ class Assignment:
     figures : ``figures(data) -> list[dict]`` with ``data`` = {question id: [check data]}
     public_mistakes : ``public_mistakes(case) -> {key: value}``, optional: what known mistakes
         return on a public case's inputs (public too), for the hints of the public checks
+    worker_functions : optional path of a Python file (NumPy only, nothing secret: the
+        student's code can read it) defining some of ``functions`` by the same names; workers
+        run those themselves instead of asking the grader for each call (test functions that
+        a check passes by name and the student's code calls many times)
     """
 
     name: str
@@ -35,6 +39,7 @@ class Assignment:
     hints: dict
     figures: Callable = field(default=lambda data: [])
     public_mistakes: Callable = field(default=lambda case: {})
+    worker_functions: str = ""
 
 
 class UnknownAssignment(ValueError):

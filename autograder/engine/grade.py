@@ -47,7 +47,11 @@ def grade_submission(submission, assignment, config, sandbox):
     try:
         if submission.file is not None:
             session = WorkerSession(
-                sandbox, submission.file, assignment.functions, filename=assignment.filename
+                sandbox,
+                submission.file,
+                assignment.functions,
+                filename=assignment.filename,
+                library=assignment.worker_functions,
             )
             session.launch()  # the worker imports NumPy while the checks are being built
         result = _grade(submission, assignment, config, sandbox, session, started)

@@ -10,6 +10,7 @@ failure while reading, decoding or handling a message, MemoryError included, is 
 the call it was in, nothing more; ``WorkerSession`` then starts a fresh one for the next call.
 """
 
+import functools
 import os
 import select
 import subprocess
@@ -64,6 +65,12 @@ class Outcome:
     seconds: float = 0.0
     detail: str = ""
     disturbed: bool = False  # lost to something outside the submission (see warm.py)
+
+
+@functools.lru_cache(maxsize=8)
+def _source(path):
+    with open(path, encoding="utf-8") as file:
+        return file.read()
 
 
 class _Log:
@@ -154,10 +161,16 @@ class WorkerSession:
         name (activations). These are trusted implementations and run in this process.
     filename : str
         The name the worker imports it under (the assignment's file name, e.g. ``hw.py``).
+    library : str
+        Path of a file of public functions (``Assignment.worker_functions``), sent to each
+        worker once it is ready: functions passed by those names run in the worker.
     """
 
-    def __init__(self, sandbox, student_file, functions, import_timeout=10.0, filename=None):
+    def __init__(
+        self, sandbox, student_file, functions, import_timeout=10.0, filename=None, library=""
+    ):
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
+        self.library = _source(library) if library else ""
         self.filename = filename or "submission.py"
         self.import_timeout = import_timeout
         self.process = self.log = self.box = self.pipe = self.reader = None
@@ -211,6 +224,11 @@ class WorkerSession:
             if reply.op == "ready":
                 self.ready = reply.fields
                 self.import_failure = None
+                if self.library:  # no answer: a worker that fails to load it asks instead
+                    try:
+                        self._send({"op": "library", "source": self.library}, [], deadline)
+                    except (TimeoutError, OSError):
+                        pass  # a worker that died: the first call finds out
                 return True
             self.import_failure = Outcome("error", error=reply.fields["error"], detail="import")
         self.close()

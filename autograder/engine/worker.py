@@ -37,6 +37,7 @@ class Channel:
         self.reader = wire.Reader(wire.blocking_read_exact(fd_in), MAX_REPLY)
         self.names = set()  # functions that may cross by name in the current call
         self.own = {}  # functions passed by name that are the student's own in this call
+        self.library = {}  # functions passed by name that this process runs (see load_library)
         self.call_id = None  # every message about a call carries its id
 
     def name_of(self, function):
@@ -74,7 +75,8 @@ def flush_output():
 def materialise(value, channel):
     """Turn references into live objects: a proxy for a FnRef, a Generator for a RngRef."""
     if isinstance(value, wire.FnRef):
-        return channel.own.get(value.name) or make_proxy(value.name, channel)
+        name = value.name
+        return channel.own.get(name) or channel.library.get(name) or make_proxy(name, channel)
     if isinstance(value, wire.RngRef):
         return np.random.default_rng(value.seed)
     if type(value) is list:
@@ -98,6 +100,22 @@ def make_proxy(name, channel):
     proxy.__name__ = proxy.__qualname__ = name
     proxy._grader_name = name
     return proxy
+
+
+def load_library(source):
+    """The public functions of the assignment's ``worker_functions`` file (its source, sent by
+    the grader): {name: function}. Nothing when it does not load (the grader then computes
+    them, one request per call)."""
+    namespace = {"__name__": "grader_functions"}
+    try:
+        exec(compile(source, "grader_functions.py", "exec"), namespace)  # noqa: S102
+    except Exception:  # noqa: BLE001
+        return {}
+    return {
+        name: value
+        for name, value in namespace.items()
+        if callable(value) and not name.startswith("_") and type(value).__name__ == "function"
+    }
 
 
 def load_student(path):
@@ -235,7 +253,9 @@ def main(path=None):
             header, buffers = channel.receive()
         except EOFError:
             return
-        if header.get("op") == "call":
+        if header.get("op") == "library" and type(header.get("source")) is str:
+            channel.library = load_library(header["source"])
+        elif header.get("op") == "call":
             try:
                 run_call(module, channel, header, buffers)
             except wire.ProtocolError as error:

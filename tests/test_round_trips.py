@@ -1,0 +1,104 @@
+"""Fewer round trips, the same grades: a composite function whose helpers all passed their
+own checks runs with the student's own helpers (the grader's only when that outcome fails),
+and the assignment's public test functions run in the worker."""
+
+import collections
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograder.engine import config as config_module
+from autograder.engine import grade as grade_module
+from autograder.engine import runner
+from autograder.engine.assignment import load
+from autograder.engine.grade import grade_submission
+from autograder.engine.sandbox import make
+from autograder.engine.submissions import collect
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = (ROOT / "solutions" / "backprop" / "backprop.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def grade():
+    """grade(text) -> (result, Counter of helper requests by name, Counter of calls)."""
+    config, assignment = config_module.load(), load("backprop")
+    sandbox = make("process", config.limits)
+    folder = Path(tempfile.mkdtemp(prefix="bp-trips-"))
+
+    def run(text, name="student", library=True, fast=True):
+        helpers, calls = collections.Counter(), collections.Counter()
+        serve, call = runner.WorkerSession._serve_helper, runner.WorkerSession.call
+
+        def counting_serve(self, allowed, bounds, fields, buffers, deadline):
+            helpers[fields["fn"]] += 1
+            return serve(self, allowed, bounds, fields, buffers, deadline)
+
+        def counting_call(self, made, timeout):
+            calls[(made.fn, bool(made.own))] += 1
+            return call(self, made, timeout)
+
+        subs = Path(tempfile.mkdtemp(dir=folder))  # the id is the file's name: ``name``
+        (subs / f"{name}.py").write_text(text)
+        (submission,) = collect(subs, assignment.filename, folder / f"{subs.name}-files")
+        used = assignment if library else _without_library(assignment)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(runner.WorkerSession, "_serve_helper", counting_serve)
+            patch.setattr(runner.WorkerSession, "call", counting_call)
+            if not fast:
+                patch.setattr(grade_module, "own_helpers", lambda call, trusted: ())
+            result = grade_submission(submission, used, config, sandbox)
+        return result, helpers, calls
+
+    yield run
+    sandbox.close()
+
+
+def _without_library(assignment):
+    import dataclasses
+
+    return dataclasses.replace(assignment, worker_functions="")
+
+
+def _points(result):
+    return {q["id"]: q["score"] for q in result["questions"]}
+
+
+def test_a_correct_file_needs_the_grader_only_for_what_uses_the_reference(grade):
+    result, helpers, calls = grade(REFERENCE)
+    assert result["score"] == 50
+    # left: the loss of a network computed with the reference, and the public cases' functions
+    assert set(helpers) <= {"xor_network_loss", "cube", "bowl"}, helpers
+    assert calls[("backprop", True)] == 8 and calls[("backprop", False)] == 0
+    assert calls[("sgd", True)] == 6 and calls[("sgd", False)] == 1  # the curve: its own sgd
+
+
+def test_a_helper_bug_still_costs_only_the_helper(grade):
+    text = REFERENCE.replace("theta - eta * grad", "theta - 2 * eta * grad")
+    assert text != REFERENCE
+    result, _, calls = grade(text, "wrong_update")
+    assert _points(result)["update"] == 0
+    sgd = next(q for q in result["questions"] if q["id"] == "sgd")
+    scored = [c for c in sgd["checks"] if c["weight"]]
+    assert all(c["passed"] for c in scored), [c["message"] for c in scored if not c["passed"]]
+    assert calls[("sgd", True)] == 0  # update failed: sgd ran with the grader's helpers only
+
+
+def test_a_composite_mistake_is_judged_with_the_graders_helpers(grade):
+    text = REFERENCE.replace("order = rng.permutation(n)", "order = np.arange(n)")
+    assert text != REFERENCE
+    fast, _, calls = grade(text, "no_shuffle")
+    assert calls[("sgd", True)] == 6 and calls[("sgd", False)] > 1  # the failing ones again
+    slow, _, calls = grade(text, "no_shuffle", fast=False)
+    assert calls[("sgd", True)] == 0
+    assert _points(fast)["sgd"] < 5
+    for first, second in zip(fast["questions"], slow["questions"]):
+        assert first == second  # the same points, messages and hints
+
+
+def test_without_the_library_the_grader_computes_the_test_functions(grade):
+    with_library, helpers, _ = grade(REFERENCE, "student")
+    without, more, _ = grade(REFERENCE, "student", library=False)
+    assert {"sum_of_sines", "coupled", "cubic"} <= set(more) and not {"coupled"} & set(helpers)
+    assert _points(with_library) == _points(without)
