@@ -180,6 +180,30 @@ def aliases(value, args, kwargs):
     return found
 
 
+def snapshot(value, depth=0):
+    """Copies of the arrays in ``value`` (inside lists and tuples, as lists), else None."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)) and depth < 32:
+        return [snapshot(item, depth + 1) for item in value]
+    return None
+
+
+def changed(before, after):
+    """Whether the grader would find an argument changed (checks.modified_inputs, the same
+    rule): an array of ``before`` that is not an equal array of the same shape in ``after``,
+    looked for inside lists and tuples of the same length."""
+    if isinstance(before, np.ndarray):
+        return not (
+            isinstance(after, np.ndarray)
+            and before.shape == after.shape
+            and np.array_equal(before, after)
+        )
+    if isinstance(before, list) and isinstance(after, (list, tuple)) and len(before) == len(after):
+        return any(changed(b, a) for b, a in zip(before, after))
+    return False
+
+
 def run_call(module, channel, header, buffers):
     name = header.get("fn")
     channel.call_id = header.get("id")
@@ -193,6 +217,7 @@ def run_call(module, channel, header, buffers):
     channel.own = {n: getattr(module, n) for n in own if callable(getattr(module, n, None))}
     args = channel.decode(header.get("args", []), buffers)
     kwargs = channel.decode(header.get("kwargs", {}), buffers)
+    before = snapshot([args, list(kwargs.values())])
     saved = {}
     for helper in header.get("proxies", []):
         saved[helper] = module.__dict__.get(helper)
@@ -219,6 +244,9 @@ def run_call(module, channel, header, buffers):
         text = f"{item.category.__name__}: {item.message}"
         if text not in seen and len(seen) < 5:
             seen.append(text[:200])
+    # the arguments go back only when the call changed them (None: unchanged)
+    after = [args, list(kwargs.values())]
+    same = not changed(before, after)
     channel.send(
         {
             "op": "result",
@@ -228,7 +256,7 @@ def run_call(module, channel, header, buffers):
             "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             "aliases": aliases(value, args, kwargs),
         },
-        {"value": value, "args_after": args, "kwargs_after": kwargs},
+        {"value": value, "args_after": None if same else args, "kwargs_after": None},
     )
 
 
