@@ -102,3 +102,22 @@ def test_without_the_library_the_grader_computes_the_test_functions(grade):
     without, more, _ = grade(REFERENCE, "student", library=False)
     assert {"sum_of_sines", "coupled", "cubic"} <= set(more) and not {"coupled"} & set(helpers)
     assert _points(with_library) == _points(without)
+
+
+def test_values_are_close_exactly_when_numpy_says_they_are():
+    import numpy as np
+
+    from autograder.engine.checks import _close
+
+    rng = np.random.default_rng(0)
+    for _ in range(3000):
+        expected = rng.normal(size=(3, 2)) * 10.0 ** rng.integers(-12, 12)
+        noise = rng.normal(size=(3, 2)) * 10.0 ** rng.integers(-16, 2) * rng.integers(0, 2)
+        got = expected + noise
+        rtol, atol = 10.0 ** rng.integers(-9, -3), 10.0 ** rng.integers(-12, -6)
+        assert _close(got, expected, rtol, atol) == np.allclose(got, expected, rtol=rtol, atol=atol)
+        one, other = float(got[0, 0]), float(expected[0, 0])
+        assert _close(one, other, rtol, atol) == np.isclose(one, other, rtol=rtol, atol=atol)
+    inf = np.array([np.inf, 1.0])
+    assert _close(np.array([1e308, 1.0]), inf, 1e-7, 1e-10) is False
+    assert _close(1.0, float("inf"), 1e-7, 1e-10) is False

@@ -112,6 +112,9 @@ class PublicCases:
     wrappers: dict = field(default_factory=dict)
 
     library: object = None  # (fn, args) -> mistakes of ``expect`` for a "values" case
+    # the built checks of each question: the cases are fixed, so they are built once per
+    # process (their judges keep no state, and each grading keeps its outcomes apart)
+    built: dict = field(default_factory=dict, repr=False, compare=False)
 
     def live(self, value):
         """A sent argument as the reference receives it."""
@@ -167,4 +170,6 @@ class PublicCases:
         """The public checks of one question (none when the assignment has no cases)."""
         if self.module is None:
             return []
-        return [self.check(case) for case in self.module.CASES.get(qid, [])]
+        if qid not in self.built:
+            self.built[qid] = [self.check(case) for case in self.module.CASES.get(qid, [])]
+        return list(self.built[qid])
