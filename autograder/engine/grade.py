@@ -8,6 +8,7 @@ The same submission with the same config always gets the same result: inputs dep
 the submission id and the course secret, and nothing time-dependent goes into the result.
 """
 
+import copy
 import dataclasses
 import hashlib
 import hmac
@@ -214,7 +215,7 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
     given), run once per question."""
     key = (id(check.call), bool(own))
     if key in outcomes:
-        return dataclasses.replace(outcomes[key][1])
+        return copy.copy(outcomes[key][1])
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
@@ -222,7 +223,7 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
         call = dataclasses.replace(check.call, proxies=(), own=own) if own else check.call
         outcome = session.call(call, min(check.timeout * config.timeout_scale, remaining))
     # the Call is kept beside it, so that its id stays its own
-    outcomes[key] = (check.call, dataclasses.replace(outcome))
+    outcomes[key] = (check.call, copy.copy(outcome))
     if own:  # a second try follows a failure here: nothing is lost to the clock
         return outcome
     if outcome.kind == "timeout" or remaining <= 0:

@@ -34,6 +34,8 @@ import numpy as np
 
 MAGIC = b"BPW1"
 ARRAY_DTYPES = {"float64", "int64", "bool"}  # the only array types decoded as arrays
+_ITEMSIZE = {name: np.dtype(name).itemsize for name in ARRAY_DTYPES}
+_NAME = {np.dtype(name): name for name in ARRAY_DTYPES}  # str(dtype) costs more than a lookup
 MAX_HEADER = 1 << 20  # JSON bytes of one message (arrays travel as buffers, not JSON)
 MAX_BUFFERS = 10_000
 MAX_DEPTH = 32
@@ -108,7 +110,7 @@ def encode(value, buffers, name_of_function=None, depth=0):
     if isinstance(value, RngRef):
         return {"__rng__": value.seed}
     if isinstance(value, np.ndarray):
-        dtype = str(value.dtype)
+        dtype = _NAME.get(value.dtype) or str(value.dtype)
         if dtype not in ARRAY_DTYPES:
             return {"__bad__": f"numpy array of dtype {dtype}, shape {value.shape}"}
         data = np.ndarray.tobytes(np.ascontiguousarray(value).view(np.ndarray))
@@ -197,7 +199,7 @@ class Decoder:
         if math.prod(max(n, 1) for n in shape) > MAX_DIM:
             raise ProtocolError("an array shape too large, even if empty")  # tolist() of it
         data = self.buffers[index]
-        if len(data) != math.prod(shape) * np.dtype(dtype).itemsize:
+        if len(data) != math.prod(shape) * _ITEMSIZE[dtype]:
             raise ProtocolError("array size does not match its shape")
         if "subclass" in node:
             return Bad(f"a subclass of numpy.ndarray ({str(node['subclass'])[:80]})")

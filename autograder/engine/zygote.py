@@ -23,6 +23,7 @@ of it for the same uid) and kills and reaps each worker before the next one is f
 only folder a worker can write (bubblewrap's private /tmp) is emptied between workers.
 """
 
+import gc
 import json
 import os
 import resource
@@ -154,6 +155,8 @@ def main():
     control = socket.socket(fileno=int(sys.argv[1]))
     folders = sys.argv[sys.argv.index("--wipe") + 1 :: 2] if "--wipe" in sys.argv else []
     kept = skeleton(folders)
+    gc.collect()
+    gc.freeze()  # forked workers do not copy the heap when their collector walks it
     seccomp.set_dumpable(False)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     control.send(json.dumps({"op": "ready"}).encode())
