@@ -4,7 +4,8 @@ Each class (``--sizes``, default 12 and 60) holds correct submissions and submis
 mistake each. Otter grades them with the backprop public checks (``assignment/backprop/tests``,
 49 cases, packed by ``otter generate``), one ``otter run`` per submission, ``--jobs`` at a time;
 ours grades them with the whole hidden battery (135 checks) at the isolation level the grader
-would choose, ``--jobs`` graders. Printed: wall seconds of each and the ratio. ``make bench``
+would choose, ``--jobs`` graders, with warm workers (the default) and with cold ones. Printed:
+wall seconds of each and the ratios. ``make bench``
 runs it; figures, not assertions (the machine is shared and noisy).
 """
 
@@ -108,11 +109,15 @@ def main():
     def factory():
         return make(level, config.limits)
 
+    def cold_factory():
+        return make(level, config.limits, warm=False)
+
     print(
         f"otter run (public checks) against ours (whole battery, isolation {level}), "
-        f"{args.jobs} at a time, the same submissions:"
+        f"{args.jobs} at a time, the same submissions; ours with workers forked from a warm "
+        "worker (the default) and started cold:"
     )
-    print(f"{'class':>6} {'otter s':>9} {'ours s':>8} {'ratio':>7}")
+    print(f"{'class':>6} {'otter s':>9} {'ours s':>8} {'ratio':>7} {'cold s':>8} {'ratio':>7}")
     with tempfile.TemporaryDirectory(prefix="bp-versus-") as work:
         work = Path(work)
         archive = otter_zip(work)
@@ -121,8 +126,12 @@ def main():
             folder.mkdir()
             make_class(folder, n)
             ours = our_class(folder, args.jobs, config, factory)
+            cold = our_class(folder, args.jobs, config, cold_factory)
             theirs = otter_class(folder, archive, args.jobs)
-            print(f"{n:6d} {theirs:9.1f} {ours:8.2f} {theirs / ours:6.1f}x")
+            print(
+                f"{n:6d} {theirs:9.1f} {ours:8.2f} {theirs / ours:6.1f}x "
+                f"{cold:8.2f} {theirs / cold:6.1f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -451,7 +451,9 @@ def candidates(fn, live):
         keys = set()
         for (key, _), value in zip(entries, values):
             try:
-                if value is not None and not mismatch(value, got, rtol=1e-6, atol=1e-12):
+                if value is not None and not mismatch(
+                    value, got, rtol=1e-6, atol=1e-12, explain=False
+                ):
                     keys.add(key)
             except (TypeError, ValueError):
                 continue
@@ -480,7 +482,7 @@ def unambiguous_values(fn, live, expected):
     found = []
     for key, wrong in LIBRARY.get(fn, []):
         value = _value(wrong, live)
-        if value is None or not mismatch(value, expected, rtol=1e-6, atol=1e-12):
+        if value is None or not mismatch(value, expected, rtol=1e-6, atol=1e-12, explain=False):
             continue
         found.append((key, value))
     out = {}
@@ -493,6 +495,6 @@ def unambiguous_values(fn, live, expected):
 
 def _same(a, b):
     try:
-        return not mismatch(a, b, rtol=1e-6, atol=1e-12)
+        return not mismatch(a, b, rtol=1e-6, atol=1e-12, explain=False)
     except (TypeError, ValueError):
         return False

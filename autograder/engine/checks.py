@@ -10,6 +10,7 @@ inputs were not modified, and on a failure name the known mistake it matches.
 import math
 import zlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -179,8 +180,9 @@ def _close(got, expected, rtol, atol):
     return bool(np.allclose(got, expected, rtol=rtol, atol=atol))
 
 
-def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True):
-    """Why ``got`` does not match ``expected``, or "" when it does.
+def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True, explain=True):
+    """Why ``got`` does not match ``expected``, or "" when it does (without ``explain``, a
+    short reason: no values printed, for a caller that only needs to know whether).
 
     ``expected`` is built by the trusted reference: an ndarray (float64), a float, an int,
     a bool, or a list/tuple of those. ``got`` is decoded worker data. The structure must
@@ -199,6 +201,8 @@ def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True):
         if got.dtype.kind == "f" and not np.all(np.isfinite(got)):
             return f"got non-finite values (nan or inf){where}"
         if values and not _close(got, expected, rtol, atol):
+            if not explain:
+                return "wrong values"
             index = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
             at = f"{path}[{', '.join(map(str, index))}]"
             return (
@@ -212,7 +216,7 @@ def mismatch(expected, got, path="", rtol=1e-7, atol=1e-10, values=True):
         if len(got) != len(expected):
             return f"expected {len(expected)} items{where}, got {len(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
-            problem = mismatch(e, g, f"{path}[{i}]", rtol, atol, values)
+            problem = mismatch(e, g, f"{path}[{i}]", rtol, atol, values, explain)
             if problem:
                 return problem
         return ""
@@ -315,7 +319,9 @@ def expect(
             return failed
         value = outcome.value
         extra = data(value) if data else {}
-        problem = mismatch(expected, value, rtol=rtol, atol=atol)
+        problem = mismatch(expected, value, rtol=rtol, atol=atol, explain=not QUICK["on"])
+        if problem and QUICK["on"]:
+            return Verdict(False, problem)
         if problem:
             key = match_mistake(value, mistakes, rtol, atol)
             if not key:
@@ -352,10 +358,28 @@ def aliasing(outcome, fn):
     return Verdict(False, f"`{fn}` returned {what}: {where}", "aliases_input")
 
 
+# Set while a verdict is only needed for whether it passes (grade.run_check's first try with
+# the student's own helpers, whose failing verdict is thrown away): no diagnosis is searched.
+QUICK = {"on": False}
+
+
+@contextmanager
+def verdict_only():
+    QUICK["on"] = True
+    try:
+        yield
+    finally:
+        QUICK["on"] = False
+
+
 def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
+    """The first key of ``mistakes`` whose wrong value (or predicate) matches ``value``, else
+    "". ``mistakes``: a dict, or a callable returning a dict or an iterable of ``(key,
+    wrong)`` pairs (computed one at a time: the search stops at the first match)."""
     if callable(mistakes):
         mistakes = mistakes()
-    for key, wrong in (mistakes or {}).items():
+    pairs = (mistakes or {}).items() if isinstance(mistakes, dict | None) else mistakes
+    for key, wrong in pairs:
         if callable(wrong):
             try:
                 if wrong(value):
@@ -364,7 +388,7 @@ def match_mistake(value, mistakes, rtol=1e-7, atol=1e-10):
                 pass
             continue
         try:
-            if not mismatch(wrong, value, rtol=rtol, atol=atol):
+            if not mismatch(wrong, value, rtol=rtol, atol=atol, explain=False):
                 return key
         except (TypeError, ValueError):
             continue

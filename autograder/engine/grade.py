@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from .assignment import load
-from .checks import ENGINE_HINTS, Verdict
+from .checks import ENGINE_HINTS, Verdict, verdict_only
 from .runner import Outcome, WorkerSession, fn_names, stop_on_signal
 from .submissions import MAX_FILE_BYTES
 
@@ -118,13 +118,15 @@ def _grade(submission, assignment, config, sandbox, session, started):
         result["status"], result["problem"] = "no_file", submission.problem
     deadline = started + config.submission_timeout
     figure_data = {}
-    passing = {}  # function -> whether every check of it so far passed
+    passing, helpers = {}, {}  # function -> every check of it so far passed; its helpers
     for question in questions:
         checks, outcomes = [], {}
         for check in question.checks:
-            trusted = frozenset(fn for fn, ok in passing.items() if ok)
+            trusted = trustworthy(passing, helpers)
             verdict = run_check(session, check, deadline, config, result, outcomes, trusted)
-            passing[check.call.fn] = passing.get(check.call.fn, True) and verdict.passed
+            fn = check.call.fn
+            passing[fn] = passing.get(fn, True) and verdict.passed
+            helpers.setdefault(fn, set()).update(check.call.proxies)
             checks.append(
                 {
                     "name": check.name,
@@ -198,10 +200,23 @@ def run_check(session, check, deadline, config, result, outcomes=None, trusted=f
     if own:
         fast = _outcome(session, check, deadline, config, result, outcomes, own)
         if fast.kind == "ok":
-            verdict = _judge(check, fast)
+            with verdict_only():  # a failing verdict here is thrown away: no diagnosis
+                verdict = _judge(check, fast)
             if verdict.passed:
                 return verdict
     return _judge(check, _outcome(session, check, deadline, config, result, outcomes))
+
+
+def trustworthy(passing, helpers):
+    """The functions that passed every check of theirs so far, and whose helpers (the ones
+    their checks had the grader answer) are trustworthy too: backprop that passed with the
+    grader's ``delta_hidden`` is not, when the student's ``delta_hidden`` fails."""
+    trusted = {fn for fn, ok in passing.items() if ok}
+    while True:
+        kept = {fn for fn in trusted if helpers.get(fn, set()) <= trusted}
+        if kept == trusted:
+            return frozenset(kept)
+        trusted = kept
 
 
 def own_helpers(call, trusted):
