@@ -24,6 +24,11 @@ At every level: rlimits (CPU seconds, address space, file size, open files, proc
 dumps), the worker in its own session, and (on x86-64) a seccomp filter that refuses to create
 processes (fork, vfork, clone without CLONE_THREAD, clone3): no fork bomb, no daemon. Wall-clock
 timeouts and the output cap are the runner's.
+
+``make`` wraps the level in ``warm.WarmSandbox``: one warm worker per grading process, started
+by the level (``prepare_warm``: its folder, user, namespaces and limits), from which a worker
+is forked for each submission (``place`` puts the file in its folder, ``after_worker`` removes
+what a worker left where it could write).
 """
 
 import fcntl
