@@ -42,6 +42,7 @@ class Child:
 
     def __init__(self, warm, pid, stdin, stdout, stderr):
         self.warm, self.pid = warm, pid
+        self.generation = warm.starts  # which warm worker forked it
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self.returncode = None
         self.cpu = 0.0  # CPU seconds, known once reaped
@@ -170,7 +171,7 @@ class WarmWorker:
         """Wait up to ``grace`` for ``child`` to end (then kill it when ``kill``); its status
         goes to ``child.returncode``. A warm worker that fails at this is closed, and with it
         every worker it started."""
-        if self.process is None or child.warm is not self:
+        if self.process is None or child.generation != self.starts:  # it went with its own
             child.collateral = child.returncode is None
             child.returncode = child.returncode if child.returncode is not None else -9
             return

@@ -78,7 +78,10 @@ def reap(pid, grace, kill):
     still running after ``grace`` seconds and ``kill`` is false."""
     deadline = time.monotonic() + max(0.0, float(grace))
     while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
+        try:
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+        except ChildProcessError:  # not one of ours (any more)
+            return -9, 0.0
         if done:
             break
         if time.monotonic() >= deadline:
