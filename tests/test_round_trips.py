@@ -121,3 +121,74 @@ def test_values_are_close_exactly_when_numpy_says_they_are():
     inf = np.array([np.inf, 1.0])
     assert _close(np.array([1e308, 1.0]), inf, 1e-7, 1e-10) is False
     assert _close(1.0, float("inf"), 1e-7, 1e-10) is False
+
+
+CALLS = """
+import time
+
+
+def double(x):
+    return x * 2.0
+
+
+def fails(x):
+    raise ValueError("no")
+
+
+def hangs(x):
+    while True:
+        time.sleep(0.01)
+"""
+
+
+@pytest.fixture
+def session(tmp_path):
+    from autograder.engine.runner import WorkerSession
+
+    (tmp_path / "calls.py").write_text(CALLS)
+    sandbox = make("process", config_module.load().limits)
+    made = WorkerSession(sandbox, tmp_path / "calls.py", {}, filename="calls.py")
+    yield made
+    made.close()
+    sandbox.close()
+
+
+def _summary(outcome):
+    import numpy as np
+
+    value = outcome.value.tolist() if isinstance(outcome.value, np.ndarray) else outcome.value
+    return outcome.kind, value, (outcome.error or {}).get("type")
+
+
+def test_calls_sent_together_get_the_outcomes_they_get_one_by_one(session):
+    import numpy as np
+
+    calls = [
+        runner.Call("double", (np.arange(3.0),)),
+        runner.Call("fails", (1.0,)),
+        runner.Call("absent", (1.0,)),
+        runner.Call("double", (np.ones((2, 2)),)),
+    ]
+    together = session.call_many(calls, [2.0] * len(calls))
+    alone = [session.call(call, 2.0) for call in calls]
+    assert [_summary(o) for o in together] == [_summary(o) for o in alone]
+    assert [o.kind for o in together] == ["ok", "error", "missing", "ok"]
+    assert session.starts == 1  # one worker for all of them
+
+
+def test_a_call_that_hangs_among_others_costs_only_itself(session):
+    import numpy as np
+
+    calls = [runner.Call(fn, (np.ones(2),)) for fn in ("double", "hangs", "double")]
+    outcomes = session.call_many(calls, [2.0, 0.5, 2.0])
+    assert [o.kind for o in outcomes] == ["ok", "timeout"]  # the rest is run on its own
+    assert session.call(calls[2], 2.0).kind == "ok" and session.starts == 2
+
+
+def test_calls_larger_than_the_pipe_are_sent_while_their_answers_come_back(session):
+    import numpy as np
+
+    big = [np.full(20_000, float(k)) for k in range(12)]  # 160 KB each, the pipe holds 64 KB
+    outcomes = session.call_many([runner.Call("double", (b,)) for b in big], [5.0] * 12)
+    assert [o.kind for o in outcomes] == ["ok"] * 12
+    assert all(np.array_equal(o.value, 2.0 * b) for o, b in zip(outcomes, big))

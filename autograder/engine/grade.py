@@ -121,6 +121,8 @@ def _grade(submission, assignment, config, sandbox, session, started):
     passing, helpers = {}, {}  # function -> every check of it so far passed; its helpers
     for question in questions:
         checks, outcomes = [], {}
+        if session is not None:
+            run_together(session, question.checks, deadline, config, result, outcomes)
         for check in question.checks:
             trusted = trustworthy(passing, helpers)
             verdict = run_check(session, check, deadline, config, result, outcomes, trusted)
@@ -237,15 +239,41 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
     else:
         call = dataclasses.replace(check.call, proxies=(), own=own) if own else check.call
         outcome = session.call(call, min(check.timeout * config.timeout_scale, remaining))
-    # the Call is kept beside it, so that its id stays its own
-    outcomes[key] = (check.call, copy.copy(outcome))
+    _keep(outcomes, check.call, outcome, result, own)
+    if remaining <= 0 and not own:
+        result["hit_time_limit"] = True  # graded again alone before it costs points
+    return outcome
+
+
+def _keep(outcomes, call, outcome, result, own=()):
+    """Keep a copy of ``call``'s outcome for the question's other checks (the Call is kept
+    beside it, so that its id stays its own); note what makes the submission worth a second
+    grading (a wall-clock limit, a worker lost to something else)."""
+    outcomes[(id(call), bool(own))] = (call, copy.copy(outcome))
     if own:  # a second try follows a failure here: nothing is lost to the clock
-        return outcome
-    if outcome.kind == "timeout" or remaining <= 0:
+        return
+    if outcome.kind == "timeout":
         result["hit_time_limit"] = True  # graded again alone before it costs points
     if outcome.disturbed:
         result["disturbed"] = True  # idem
-    return outcome
+
+
+def run_together(session, checks, deadline, config, result, outcomes):
+    """Send a question's calls that need no helper all at once (``WorkerSession.call_many``:
+    one round trip instead of one per check; each call keeps its own time limit) and keep
+    their outcomes for the checks; a call after one that cost the worker runs on its own."""
+    chosen, seen = [], set()
+    for check in checks:
+        call = check.call
+        if id(call) in seen or call.proxies or fn_names((call.args, call.kwargs)):
+            continue  # a call with helpers waits for the grader's answers: one at a time
+        seen.add(id(call))
+        chosen.append(check)
+    timeouts = [check.timeout * config.timeout_scale for check in chosen]
+    if len(chosen) < 2 or deadline - time.monotonic() <= sum(timeouts):
+        return  # near the submission's time budget: one at a time, as it is counted there
+    for check, outcome in zip(chosen, session.call_many([c.call for c in chosen], timeouts)):
+        _keep(outcomes, check.call, outcome, result)
 
 
 def _judge(check, outcome):

@@ -103,15 +103,31 @@ class _Log:
 
 
 class _Pipe:
-    """The worker's reply pipe (non-blocking), read with a deadline and in chunks: whatever
-    has arrived, up to 64 KB more than asked for, per system call, so that a message of a few
-    hundred bytes costs one read, not one per part. The buffer grows only as bytes arrive:
-    at most the size asked for (which wire.Reader checks first) plus 64 KB."""
+    """The worker's two pipes (non-blocking). Replies are read with a deadline and in chunks:
+    whatever has arrived, up to 64 KB more than asked for, per system call, so that a message
+    of a few hundred bytes costs one read, not one per part; the buffer grows only as bytes
+    arrive: at most the size asked for (which wire.Reader checks first) plus 64 KB. What we
+    send is queued (``outgoing``, in order) and written as the request pipe takes it, also
+    while waiting for a reply: calls sent together never wait on a worker that waits on us."""
 
     CHUNK = 1 << 16
 
-    def __init__(self, fd):
+    def __init__(self, fd, out_fd):
         self.fd, self.buffer, self.deadline = fd, bytearray(), 0.0
+        self.out_fd, self.outgoing = out_fd, bytearray()
+
+    def write(self, data):
+        """Queue ``data`` after what is queued, and write what the pipe takes now."""
+        self.outgoing += data
+        self.flush()
+
+    def flush(self):
+        while self.outgoing:
+            try:
+                written = os.write(self.out_fd, self.outgoing[: self.CHUNK])
+            except BlockingIOError:
+                return
+            del self.outgoing[:written]
 
     def read_exact(self, n):
         while len(self.buffer) < n:
@@ -119,7 +135,13 @@ class _Pipe:
                 chunk = os.read(self.fd, min(max(n - len(self.buffer), self.CHUNK), 1 << 20))
             except BlockingIOError:
                 remaining = self.deadline - time.monotonic()
-                if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                if remaining <= 0:
+                    raise TimeoutError from None
+                waiting = [self.out_fd] if self.outgoing else []
+                readable, writable, _ = select.select([self.fd], waiting, [], remaining)
+                if writable:
+                    self.flush()
+                elif not readable:
                     raise TimeoutError from None
                 continue
             if not chunk:
@@ -130,21 +152,6 @@ class _Pipe:
         data = self.buffer[:n]
         del self.buffer[:n]
         return data
-
-
-def _write_until(fd, data, deadline):
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[os.write(fd, view[: 1 << 16]) :]
-            continue
-        except BlockingIOError:
-            pass
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
-            raise TimeoutError
-    if time.monotonic() > deadline:
-        raise TimeoutError
 
 
 class WorkerSession:
@@ -195,7 +202,7 @@ class WorkerSession:
             self._popen()
         os.set_blocking(self.process.stdin.fileno(), False)
         os.set_blocking(self.process.stdout.fileno(), False)
-        self.pipe = _Pipe(self.process.stdout.fileno())
+        self.pipe = _Pipe(self.process.stdout.fileno(), self.process.stdin.fileno())
         self.reader = wire.Reader(self.pipe.read_exact, MAX_MESSAGE)
         self.log = _Log(self.process.stderr)
         self.launched_at = time.monotonic()
@@ -226,7 +233,7 @@ class WorkerSession:
                 self.import_failure = None
                 if self.library:  # no answer: a worker that fails to load it asks instead
                     try:
-                        self._send({"op": "library", "source": self.library}, [], deadline)
+                        self._send({"op": "library", "source": self.library}, [])
                     except (TimeoutError, OSError):
                         pass  # a worker that died: the first call finds out
                 return True
@@ -269,57 +276,91 @@ class WorkerSession:
 
         A module that failed to import is not tried again: every call gets that failure.
         """
+        refused = self._refused()
+        return refused if refused is not None else self._run([call], [timeout])[0]
+
+    def call_many(self, calls, timeouts):
+        """The outcomes of ``calls`` sent together: every request in one write, then each
+        result read in turn, each with its own deadline (``timeouts``) from the moment the one
+        before it came back, so each outcome is what ``call`` would have given. For calls with
+        no helpers. The list stops after an outcome that replaced the worker (a timeout, a
+        crash, an invalid answer) and is empty when the worker cannot take calls: run the
+        rest with ``call``."""
+        if self._refused() is not None:
+            return []
+        return self._run(calls, timeouts)
+
+    def _refused(self):
+        """The outcome of any call now, when the worker cannot take one; else None."""
         if self.import_failure is not None:
             return self.import_failure
         if self.invalid >= MAX_INVALID:
             return Outcome("not_run", detail=f"not run: {MAX_INVALID} answers were not valid")
         if self.ready is None and not self.start():
             return self.import_failure
-        deadline = time.monotonic() + timeout
-        self.call_id += 1
-        try:
-            # Only the helpers of this call, and the functions it passes by name, are served:
-            # a worker asking for anything else (say, the function under test) is refused.
-            allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(self.functions)
-            buffers = []
-            header = {
-                "op": "call",
-                "id": self.call_id,
-                "fn": call.fn,
-                "args": wire.encode(list(call.args), buffers),
-                "kwargs": wire.encode(dict(call.kwargs), buffers),
-                "proxies": list(call.proxies),
-                "names": sorted(allowed - set(call.proxies)),
-                "own": list(call.own),
-            }
-            self._send(header, buffers, deadline)
-            bounds = HelperBounds((call.args, call.kwargs))
-            return self._await_result(allowed, bounds, deadline)
-        except TimeoutError:
-            outcome = Outcome("timeout", detail=f"no answer within {timeout:g} s")
-        except (EOFError, BrokenPipeError) as error:
-            outcome = Outcome("crashed", detail=self._death(error))
-            # a forked worker that died with its warm worker (killed from outside): not the
-            # student's doing, so the submission is graded again
-            outcome.disturbed = bool(getattr(self.process, "collateral", False))
-        except Exception as error:  # malformed, out of bounds, MemoryError: this call only
-            outcome = Outcome("invalid", detail=_invalid(error))
-            self.invalid += 1
-        self.close()
-        return outcome
+        return None
 
-    def _send(self, header, buffers, deadline):
-        _write_until(self.process.stdin.fileno(), wire.frame(header, buffers), deadline)
+    def _request(self, call):
+        """(id, helpers allowed, message bytes) of ``call``."""
+        self.call_id += 1
+        # Only the helpers of this call, and the functions it passes by name, are served:
+        # a worker asking for anything else (say, the function under test) is refused.
+        allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(self.functions)
+        buffers = []
+        header = {
+            "op": "call",
+            "id": self.call_id,
+            "fn": call.fn,
+            "args": wire.encode(list(call.args), buffers),
+            "kwargs": wire.encode(dict(call.kwargs), buffers),
+            "proxies": list(call.proxies),
+            "names": sorted(allowed - set(call.proxies)),
+            "own": list(call.own),
+        }
+        return self.call_id, allowed, wire.frame(header, buffers)
+
+    def _run(self, calls, timeouts):
+        requests = [self._request(call) for call in calls]
+        outcomes = []
+        for index, (call, timeout, (call_id, allowed, _)) in enumerate(
+            zip(calls, timeouts, requests)
+        ):
+            deadline = time.monotonic() + timeout
+            try:
+                if index == 0:  # every request now: the pipe takes what it can, the rest waits
+                    self.pipe.write(b"".join(message for _, _, message in requests))
+                bounds = HelperBounds((call.args, call.kwargs))
+                outcomes.append(self._await_result(call_id, allowed, bounds, deadline))
+                continue
+            except TimeoutError:
+                outcome = Outcome("timeout", detail=f"no answer within {timeout:g} s")
+            except (EOFError, BrokenPipeError) as error:
+                outcome = Outcome("crashed", detail=self._death(error))
+                # a forked worker that died with its warm worker (killed from outside): not the
+                # student's doing, so the submission is graded again
+                outcome.disturbed = bool(getattr(self.process, "collateral", False))
+            except Exception as error:  # malformed, out of bounds, MemoryError: this call only
+                outcome = Outcome("invalid", detail=_invalid(error))
+                self.invalid += 1
+            self.close()
+            outcomes.append(outcome)
+            break
+        return outcomes
+
+    def _send(self, header, buffers):
+        """Send a message after whatever is still queued; what the pipe does not take now is
+        written while the next reply is awaited (within that reply's deadline)."""
+        self.pipe.write(wire.frame(header, buffers))
 
     def _reader(self, deadline):
         self.pipe.deadline = deadline
         return self.reader
 
-    def _await_result(self, allowed, bounds, deadline):
+    def _await_result(self, call_id, allowed, bounds, deadline):
         reader = self._reader(deadline)
         for _ in range(MAX_HELPER_CALLS + 1):
             header, buffers = reader.read()
-            reply = replies.parse(header, self.call_id)
+            reply = replies.parse(header, call_id)
             fields = reply.fields
             if reply.op == "helper":
                 self._serve_helper(allowed, bounds, fields, buffers, deadline)
@@ -365,7 +406,7 @@ class WorkerSession:
         out = []
         if values is not None:
             reply["value"] = wire.encode(values, out, _name_of(self.functions))
-        self._send(reply, out, deadline)
+        self._send(reply, out)
 
     def _death(self, error):
         code = self.process.poll() if self.process else None
