@@ -195,6 +195,7 @@ class WorkerSession:
     def launch(self):
         """Start a worker process without waiting for it (its import overlaps our work)."""
         self.close()
+        getattr(self.sandbox, "warm_up", lambda: None)()  # its waits: signals not held
         with _signals_held():  # the worker and its folder are recorded before any signal
             LIVE.add(self)
             self.starts += 1
@@ -434,7 +435,8 @@ def stop_on_signal(signum, frame=None):
     if _HELD["depth"]:
         _HELD["signal"] = signum
         return
-    for session in list(LIVE):
+    # warm workers first: with them go the workers they forked, and nothing waits on them
+    for session in sorted(LIVE, key=lambda held: not getattr(held, "closes_first", False)):
         session.close()
     os._exit(128 + signum)
 

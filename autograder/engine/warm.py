@@ -68,6 +68,8 @@ class Child:
 class WarmWorker:
     """One warm worker of a level's sandbox (``inner``), started on first need."""
 
+    closes_first = True  # see runner.stop_on_signal
+
     def __init__(self, inner):
         self.inner = inner
         self.process = self.control = self.box = None
@@ -80,6 +82,23 @@ class WarmWorker:
         """Start the warm worker without waiting for it (its import overlaps our work)."""
         if self.process is not None:
             return
+        with runner._signals_held():  # its process and folder recorded before any signal
+            self._start()
+
+    def warm_up(self):
+        """Start it and wait until it is ready, outside any block that holds signals (a
+        grader told to stop does not wait for it). A warm worker that does not come up is
+        closed, and workers are started cold from then on."""
+        if self.broken:
+            return
+        try:
+            self.start()
+            self._ready()
+        except (WarmError, OSError):
+            self.broken = True
+            self.close()
+
+    def _start(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.box = self.inner.prepare_warm(theirs.fileno())
@@ -199,6 +218,10 @@ class WarmWorker:
 
     def close(self):
         """Kill the warm worker and every worker it started; remove its folder."""
+        with runner._signals_held():
+            self._close()
+
+    def _close(self):
         if self.process is not None:
             self.inner.kill(self.process, self.box)
         if self.control is not None:
@@ -260,6 +283,9 @@ class WarmSandbox:
             self.inner.cleanup(box.extra.pop("cold"))
         elif "child" in box.extra:
             self.inner.unplace(self.warm.box, box.extra["filename"])
+
+    def warm_up(self):
+        self.warm.warm_up()
 
     def close(self):
         self.warm.close()
