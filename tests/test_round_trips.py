@@ -77,12 +77,14 @@ def test_a_correct_file_needs_the_grader_only_for_what_uses_the_reference(grade)
 def test_a_helper_bug_still_costs_only_the_helper(grade):
     text = REFERENCE.replace("theta - eta * grad", "theta - 2 * eta * grad")
     assert text != REFERENCE
-    result, _, calls = grade(text, "wrong_update")
+    result, helpers, calls = grade(text, "wrong_update")
     assert _points(result)["update"] == 0
     sgd = next(q for q in result["questions"] if q["id"] == "sgd")
     scored = [c for c in sgd["checks"] if c["weight"]]
     assert all(c["passed"] for c in scored), [c["message"] for c in scored if not c["passed"]]
-    assert calls[("sgd", True)] == 0  # update failed: sgd ran with the grader's helpers only
+    # sgd ran with the student's backprop (trusted) and the grader's update (not trusted)
+    assert calls[("sgd", True)] == 6 and calls[("sgd", False)] == 1  # the curve: its own
+    assert helpers["update"] and not helpers["backprop"]
 
 
 def test_a_composite_mistake_is_judged_with_the_graders_helpers(grade):

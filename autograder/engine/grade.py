@@ -189,12 +189,12 @@ def run_check(session, check, deadline, config, result, outcomes=None, trusted=f
     one call, e.g. backprop's values and its gradient check) share one call of the student's
     code, each judge getting its own copy of the outcome.
 
-    ``trusted``: the student's functions that have passed every check so far. A call whose
-    helpers (its proxies and the functions it passes by name) are all trusted runs first
-    with the student's own helpers: no round trip to the grader for each helper call. When
-    the judge passes that outcome, it is the verdict; otherwise the call runs again as it is
-    written, with the grader's helpers, and that verdict counts, so a helper's bug never
-    costs the composite function's points (the point of proxies)."""
+    ``trusted``: the student's functions that have passed every check so far. A call with
+    trusted helpers (among its proxies and the functions it passes by name) runs first with
+    the student's own for those (the others still the grader's): no round trip to the grader
+    for each of their calls. When the judge passes that outcome, it is the verdict; otherwise
+    the call runs again as it is written, with the grader's helpers, and that verdict counts,
+    so a helper's bug never costs the composite function's points (the point of proxies)."""
     if session is None:
         return Verdict(False, result["problem"], "missing_file")
     outcomes = {} if outcomes is None else outcomes
@@ -222,9 +222,9 @@ def trustworthy(passing, helpers):
 
 
 def own_helpers(call, trusted):
-    """The helpers of ``call`` when every one is ``trusted``, else ()."""
+    """The helpers of ``call`` that are ``trusted`` (the student's own may run for them)."""
     helpers = set(call.proxies) | fn_names((call.args, call.kwargs))
-    return tuple(sorted(helpers)) if helpers and helpers <= trusted else ()
+    return tuple(sorted(helpers & trusted))
 
 
 def _outcome(session, check, deadline, config, result, outcomes, own=()):
@@ -237,7 +237,10 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
     if remaining <= 0:
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
     else:
-        call = dataclasses.replace(check.call, proxies=(), own=own) if own else check.call
+        call = check.call
+        if own:  # the trusted helpers are the student's; the rest still the grader's
+            proxies = tuple(p for p in call.proxies if p not in own)
+            call = dataclasses.replace(call, proxies=proxies, own=own)
         outcome = session.call(call, min(check.timeout * config.timeout_scale, remaining))
     _keep(outcomes, check.call, outcome, result, own)
     if remaining <= 0 and not own:
