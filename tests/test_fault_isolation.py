@@ -154,3 +154,26 @@ def test_a_grader_error_first_in_the_class_keeps_the_gradebooks_columns():
     header, first, second = report.csv_text([failed, honest]).splitlines()
     assert header == "submission,score,max_score,q1,status"
     assert first == "a,0,2,0,grader_error" and second == "b,1,2,1,graded"
+
+
+def test_a_second_stop_signal_while_workers_close_is_only_noted(monkeypatch):
+    from autograder.engine import runner
+
+    closed, exits = [], []
+
+    class Worker:
+        def close(self):
+            closed.append(self)
+            runner.stop_on_signal(signal.SIGTERM)  # a second signal arrives meanwhile
+
+    def exit_(code):
+        exits.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(runner, "LIVE", {Worker()})
+    monkeypatch.setattr(runner.os, "_exit", exit_)
+    monkeypatch.setitem(runner._HELD, "depth", 0)
+    monkeypatch.setitem(runner._HELD, "signal", None)
+    with pytest.raises(SystemExit):
+        runner.stop_on_signal(signal.SIGTERM)
+    assert len(closed) == 1 and exits == [128 + signal.SIGTERM]

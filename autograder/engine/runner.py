@@ -431,10 +431,13 @@ _HELD = {"depth": 0, "signal": None}
 def stop_on_signal(signum, frame=None):
     """Signal handler of a grading process: kill every worker of this process, remove their
     folders, exit. Inside ``_signals_held`` (a worker being started or closed) it waits for
-    the block to end, so it never finds a worker or folder half made or half removed."""
+    the block to end, so it never finds a worker or folder half made or half removed. A
+    second signal while it closes them is only noted: closing twice at once would wait on
+    locks the first one holds (``Popen.wait``'s) for ever."""
     if _HELD["depth"]:
         _HELD["signal"] = signum
         return
+    _HELD["depth"] += 1  # from here on, signals are noted and never acted on
     # warm workers first: with them go the workers they forked, and nothing waits on them
     for session in sorted(LIVE, key=lambda held: not getattr(held, "closes_first", False)):
         session.close()
