@@ -78,6 +78,7 @@ def setup(request, tmp_path):
         "spy": SPY,
         "reference": REFERENCE.read_text(),
         "mistake": REFERENCE.read_text().replace("np.mean(", "np.sum(", 1),
+        "global_random": REFERENCE.read_text().replace("rng.normal(0.0", "np.random.normal(0.0"),
     }.items():
         (subs / f"{name}.py").write_text(text)
     assignment = load("backprop")
@@ -172,10 +173,11 @@ def test_a_warm_worker_that_cannot_start_leaves_workers_started_cold(setup, monk
 def test_a_submission_gets_the_same_result_warm_and_cold(setup):
     warm, cold, subs, assignment, config = setup
     varying = {"seconds", "grader_peak_kb", "worker_peak_kb"}
-    for name in ("reference", "mistake", "spy"):
-        results = [grade_submission(subs[name], assignment, config, s) for s in (warm, cold)]
+    for name in ("reference", "mistake", "global_random", "spy"):
+        # warm, cold and warm again: the same (draws from NumPy's global generator included)
+        results = [grade_submission(subs[name], assignment, config, s) for s in (warm, cold, warm)]
         same = [{k: v for k, v in r.items() if k not in varying} for r in results]
-        assert same[0] == same[1], name
+        assert same[0] == same[1] == same[2], name
     assert results[0]["score"] == 0 and results[0]["status"] == "graded"
 
 
