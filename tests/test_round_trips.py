@@ -194,3 +194,26 @@ def test_calls_larger_than_the_pipe_are_sent_while_their_answers_come_back(sessi
     outcomes = session.call_many([runner.Call("double", (b,)) for b in big], [5.0] * 12)
     assert [o.kind for o in outcomes] == ["ok"] * 12
     assert all(np.array_equal(o.value, 2.0 * b) for o, b in zip(outcomes, big))
+
+
+def test_a_failing_call_is_described_with_the_lines_extract_tb_would_give(tmp_path):
+    import importlib.util
+    import traceback
+
+    from autograder.engine import worker
+
+    path = tmp_path / "m.py"
+    path.write_text(
+        "def f(x):\n    return (1 +\n            x['missing']\n            + 2)\n\n\n"
+        "def h(x):\n    return f(\n        x)\n"
+    )
+    spec = importlib.util.spec_from_file_location("m", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.h({})
+    except KeyError as error:
+        described = worker.describe_error(error, str(path))
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    assert (described["line"], described["function"]) == (frames[-1].lineno, frames[-1].name)
+    assert (described["line"], described["function"]) == (3, "f")

@@ -132,9 +132,10 @@ def describe_error(error, path):
     """Type, message and the last line of the student's file in the traceback."""
     line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
     function = None
-    for frame in traceback.extract_tb(error.__traceback__):
-        if os.path.abspath(frame.filename) == path:
-            line, function = frame.lineno, frame.name
+    # frames and line numbers only: extract_tb would read every frame's source file
+    for frame, number in traceback.walk_tb(error.__traceback__):
+        if os.path.abspath(frame.f_code.co_filename) == path:
+            line, function = number, frame.f_code.co_name
     try:
         message = str(error)
     except BaseException:  # a hostile __str__ only hurts its author's message
