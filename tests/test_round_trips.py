@@ -217,3 +217,27 @@ def test_a_failing_call_is_described_with_the_lines_extract_tb_would_give(tmp_pa
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
     assert (described["line"], described["function"]) == (frames[-1].lineno, frames[-1].name)
     assert (described["line"], described["function"]) == (3, "f")
+
+
+def test_the_worker_sends_arguments_back_whenever_the_grader_would_see_them_changed():
+    """worker.changed repeats checks.modified_inputs on the untrusted side (it cannot import
+    it): the two must agree, or a modified input would go unreported."""
+    import numpy as np
+
+    from autograder.engine import worker
+    from autograder.engine.checks import modified_inputs
+
+    a, b = np.arange(6.0).reshape(2, 3), np.ones(3)
+    cases = [
+        ((a, [a, b], 1.0), (a, [a, b], 1.0)),
+        ((a, [a, b]), (a + 1, [a, b])),
+        ((a, [a, b]), (a, [a, b * 2])),
+        ((a, [a, b]), (a.reshape(3, 2), [a, b])),
+        ((a, [a, b]), (a, [a])),  # a shorter list: neither looks inside
+        ((a, [a, b]), (a, (a, b))),  # a tuple for a list: the same arrays
+        ((np.array([np.nan]),), (np.array([np.nan]),)),  # nan is never equal to itself
+        ((a,), ([1.0],)),
+    ]
+    for sent, after in cases:
+        before = worker.snapshot([list(sent), []])
+        assert worker.changed(before, [list(after), []]) == bool(modified_inputs(sent, after))

@@ -242,12 +242,8 @@ class ProcessSandbox:
     def after_worker(self, box):
         """Remove what a forked worker left where it could write: here its folder (the
         grader's own user can write it), emptied for the next one."""
-        home = box.scratch / "submission"
-        for entry in os.scandir(home):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                os.unlink(entry.path)
+        for entry in os.scandir(box.scratch / "submission"):
+            _remove(entry)
 
     def popen(self, box):
         """Start the worker of ``box``."""
@@ -339,14 +335,18 @@ def remove_uid_files(uid):
             continue
         for entry in entries:
             try:
-                if entry.stat(follow_symlinks=False).st_uid != uid:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
+                if entry.stat(follow_symlinks=False).st_uid == uid:
+                    _remove(entry)
             except OSError:
                 pass
+
+
+def _remove(entry):
+    """Remove a folder entry (a folder with what it holds)."""
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path, ignore_errors=True)
+    else:
+        os.unlink(entry.path)
 
 
 def allocate_uid():

@@ -26,6 +26,7 @@ import subprocess
 import time
 
 from . import runner
+from .sandbox import Box
 
 START_TIMEOUT = 20.0  # a warm worker's start-up (a loaded machine included)
 ANSWER_TIMEOUT = 5.0  # its answer to a request, on top of the request's own grace
@@ -254,7 +255,8 @@ class WarmSandbox:
 
     def prepare(self, student_file, filename="submission.py"):
         """A Box naming the file; the worker itself is made by ``popen``."""
-        return runner_box(student_file, filename)
+        extra = {"student_file": student_file, "filename": filename}
+        return Box(argv=[], cwd="", env={}, scratch=None, extra=extra)
 
     def popen(self, box):
         """A worker forked from the warm worker (a new one when it has died); a cold one
@@ -289,10 +291,3 @@ class WarmSandbox:
 
     def close(self):
         self.warm.close()
-
-
-def runner_box(student_file, filename):
-    from .sandbox import Box
-
-    extra = {"student_file": student_file, "filename": filename}
-    return Box(argv=[], cwd="", env={}, scratch=None, extra=extra)
