@@ -6,6 +6,8 @@ the same submission gets the same result warm and cold."""
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -198,3 +200,29 @@ def test_the_warm_worker_empties_tmp_but_keeps_the_folders_it_started_with(tmp_p
         "runtime",
         "runtime/venv",
     ]
+
+
+def test_a_forked_worker_imports_nothing_the_warm_worker_could_have(tmp_path):
+    # what a worker does before the student's first call (numpy.random, which NumPy imports
+    # lazily, cost every forked worker 10 ms of CPU when the warm worker had not imported it)
+    student = tmp_path / "student.py"
+    student.write_text("import numpy as np\n\nRNG = np.random.default_rng(0)\n")
+    library = ROOT / "autograder" / "backprop" / "scalar_functions.py"
+    script = f"""
+import random, sys
+sys.path.insert(0, {str(ROOT / "autograder" / "engine")!r})
+import zygote
+before = set(sys.modules)
+zygote.worker.np.random.seed(0)
+random.seed(0)
+zygote.worker.load_library(open({str(library)!r}).read())
+zygote.worker.load_student({str(student)!r})
+try:
+    1 / 0
+except ZeroDivisionError as error:
+    zygote.worker.describe_error(error, {str(student)!r})
+print(sorted(set(sys.modules) - before - {{"student"}}))
+"""
+    done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
