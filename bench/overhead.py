@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -39,6 +37,9 @@ from autograder.engine.runner import Call, WorkerSession  # noqa: E402
 from autograder.engine.sandbox import choose, make  # noqa: E402
 from autograder.engine.submissions import collect  # noqa: E402
 from autograder.engine.warm import Child, WarmWorker  # noqa: E402
+
+# isort: split
+import numpy as np  # noqa: E402  (after autograder, which sets one BLAS thread)
 
 REFERENCE = ROOT / "solutions" / "backprop" / "backprop.py"
 

@@ -1,6 +1,9 @@
 """The grader on the reference, the template and simple broken files."""
 
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -137,3 +140,16 @@ def test_two_checks_on_one_call_share_one_call_of_the_students_code():
     for check in checks:
         run_check(Session(), check, deadline, config, {}, outcomes)
     assert calls == [shared, other] and seen == [[1.0]]
+
+
+@pytest.mark.parametrize("chosen", [None, "2"])
+def test_every_grading_entry_point_runs_one_blas_thread_unless_told_otherwise(chosen):
+    # grading processes run side by side: a BLAS pool in each spun on the cores they shared
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    if chosen:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    script = "import os, autograder.engine.grade; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == (chosen or "1")
