@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from conftest import REFERENCE, TEMPLATE
+from conftest import REFERENCE, ROOT, TEMPLATE
 
 from autograder.engine import config as config_module
 from autograder.engine import report
@@ -150,6 +150,36 @@ def test_every_grading_entry_point_runs_one_blas_thread_unless_told_otherwise(ch
         env["OPENBLAS_NUM_THREADS"] = chosen
     script = "import os, autograder.engine.grade; print(os.environ['OPENBLAS_NUM_THREADS'])"
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
     )
     assert done.stdout.strip() == (chosen or "1")
+
+
+def test_grading_a_class_imports_no_heavy_numpy_module_it_does_not_need(tmp_path):
+    # numpy.ma (60 ms of CPU to import, once per grading process) came in through np.median
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    text = REFERENCE.read_text()
+    (subs / "a.py").write_text(text.replace("return 1.0 - t * t", "return 1.0 - t"))
+    (subs / "b.py").write_text(text.replace("/ diff.shape[0])", "/ diff.size)"))
+    script = f"""
+import sys
+from autograder.engine import config as config_module
+from autograder.engine.grade import grade_submission
+from autograder.engine.assignment import load
+from autograder.engine.sandbox import ProcessSandbox
+from autograder.engine.submissions import collect
+config = config_module.load()
+assignment = load(config.assignment)
+for found in collect({str(subs)!r}, assignment.filename, {str(tmp_path / "files")!r}):
+    assert grade_submission(found, assignment, config, ProcessSandbox())["score"] < 50
+print("numpy.ma" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -49,7 +49,10 @@ def _first_pair(expected, got):
 
 def _constant(values, rtol):
     """The common value of ``values`` (1-D, non-empty) if they all agree, else None."""
-    centre = float(np.median(values))
+    # np.median's own way (the mean of the middle one or two), without its NaN check, which
+    # imports numpy.ma: 60 ms of CPU once per grading process
+    ordered, n = np.sort(values), len(values)
+    centre = float(np.mean(ordered[(n - 1) // 2 : n // 2 + 1]))
     if np.allclose(values, centre, rtol=rtol, atol=1e-9 * max(1.0, abs(centre))):
         return centre
     return None
