@@ -125,6 +125,7 @@ def load_student(path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    sys.dont_write_bytecode = True  # no __pycache__ beside the file: compiled, never cached
     spec.loader.exec_module(module)
     return module
 
