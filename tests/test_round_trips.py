@@ -241,3 +241,19 @@ def test_the_worker_sends_arguments_back_whenever_the_grader_would_see_them_chan
     for sent, after in cases:
         before = worker.snapshot([list(sent), []])
         assert worker.changed(before, [list(after), []]) == bool(modified_inputs(sent, after))
+
+
+def test_the_worker_names_returned_arrays_that_share_memory_by_their_paths():
+    import numpy as np
+
+    from autograder.engine import worker
+
+    a, b, c = np.ones((2, 2)), np.zeros(3), np.arange(4.0)
+    assert worker.aliases((np.ones(2), [b.copy()]), [a, [b]], {}) == []
+    assert worker.aliases(3.0, [a], {}) == []
+    assert worker.aliases((a, [b[1:]]), [[a, b]], {"c": c}) == [
+        "result[0] is argument 0[0]",
+        "result[1][0] is argument 0[1]",
+    ]
+    assert worker.aliases([c, c[:2]], [], {"x": a}) == ["result[0] is result[1]"]
+    assert worker.aliases(c[::2], [], {"c": c}) == ["result is argument c"]

@@ -157,6 +157,7 @@ class Decoder:
         self.buffers = buffers
         self.used = set()
         self.nodes = 0
+        self.refs = 0  # FnRefs and RngRefs made (none: nothing for the worker to turn live)
 
     def __call__(self, node, depth=0):
         self.nodes += 1
@@ -190,16 +191,17 @@ class Decoder:
         if index in self.used:
             raise ProtocolError("an array buffer is referenced twice")
         self.used.add(index)
-        if (
-            type(shape) is not list
-            or len(shape) > MAX_NDIM
-            or any(type(n) is not int or not 0 <= n <= MAX_DIM for n in shape)
-        ):
+        if type(shape) is not list or len(shape) > MAX_NDIM:
             raise ProtocolError("malformed array shape")
-        if math.prod(max(n, 1) for n in shape) > MAX_DIM:
-            raise ProtocolError("an array shape too large, even if empty")  # tolist() of it
+        size = spread = 1  # spread: the size with empty axes counted as 1 (tolist() of it)
+        for n in shape:
+            if type(n) is not int or not 0 <= n <= MAX_DIM:
+                raise ProtocolError("malformed array shape")
+            size, spread = size * n, spread * (n or 1)
+        if spread > MAX_DIM:
+            raise ProtocolError("an array shape too large, even if empty")
         data = self.buffers[index]
-        if len(data) != math.prod(shape) * _ITEMSIZE[dtype]:
+        if len(data) != size * _ITEMSIZE[dtype]:
             raise ProtocolError("array size does not match its shape")
         if "subclass" in node:
             return Bad(f"a subclass of numpy.ndarray ({str(node['subclass'])[:80]})")
@@ -238,12 +240,14 @@ class Decoder:
         name = node["__fn__"]
         if type(name) is not str:
             raise ProtocolError("malformed function name")
+        self.refs += 1
         return FnRef(name[:100])
 
     def rng(self, node, depth):
         seed = node["__rng__"]
         if type(seed) is not int or not 0 <= seed < 2**63:
             raise ProtocolError("malformed rng seed")
+        self.refs += 1
         return RngRef(seed)
 
     def bad(self, node, depth):

@@ -61,7 +61,9 @@ class Channel:
         return header, buffers
 
     def decode(self, node, buffers):
-        return materialise(wire.decode(node, buffers), self)
+        decoder = wire.Decoder(buffers)
+        value = decoder(node)
+        return materialise(value, self) if decoder.refs else value  # plain data is live
 
 
 def flush_output():
@@ -155,7 +157,8 @@ MAX_ALIASES = 8
 
 
 def _arrays(value, path, out, depth=0):
-    """``(path, array)`` of the arrays inside ``value`` (lists, tuples), at most 64."""
+    """``(path, array)`` of the arrays inside ``value`` (lists, tuples), at most 64; a path
+    is ``(root, index, index, ...)`` (see ``_path``)."""
     if len(out) >= MAX_ALIAS_ARRAYS or depth > 8:
         return
     if isinstance(value, np.ndarray):
@@ -163,24 +166,32 @@ def _arrays(value, path, out, depth=0):
             out.append((path, value))
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value[:MAX_ALIAS_ARRAYS]):
-            _arrays(item, f"{path}[{index}]", out, depth + 1)
+            _arrays(item, (*path, index), out, depth + 1)
+
+
+def _path(path):
+    """``("result", 1, 0)`` -> ``"result[1][0]"``."""
+    return path[0] + "".join(f"[{index}]" for index in path[1:])
 
 
 def aliases(value, args, kwargs):
     """Where the returned arrays share memory with an argument or with each other, e.g.
     ``["result[1][0] is argument 0"]``: a pure function returns new arrays. Only this
     process can see it (values cross to the grader as copies)."""
-    inputs, outputs = [], []
+    outputs = []
+    _arrays(value, ("result",), outputs)
+    if not outputs:
+        return []
+    inputs = []
     for index, arg in enumerate(args):
-        _arrays(arg, f"argument {index}", inputs)
+        _arrays(arg, (f"argument {index}",), inputs)
     for name, arg in kwargs.items():
-        _arrays(arg, f"argument {name}", inputs)
-    _arrays(value, "result", outputs)
+        _arrays(arg, (f"argument {name}",), inputs)
     found = []
     for position, (path, array) in enumerate(outputs):
         for other, known in inputs + outputs[position + 1 :]:
             if len(found) < MAX_ALIASES and np.may_share_memory(array, known):
-                found.append(f"{path} is {other}")
+                found.append(f"{_path(path)} is {_path(other)}")
     return found
 
 
@@ -197,14 +208,16 @@ def changed(before, after):
     """Whether the grader would find an argument changed (checks.modified_inputs, the same
     rule): an array of ``before`` that is not an equal array of the same shape in ``after``,
     looked for inside lists and tuples of the same length."""
-    if isinstance(before, np.ndarray):
+    if isinstance(before, np.ndarray):  # np.array_equal's test, without its conversions
         return not (
             isinstance(after, np.ndarray)
             and before.shape == after.shape
-            and np.array_equal(before, after)
+            and bool(np.asarray(before == after).all())
         )
     if isinstance(before, list) and isinstance(after, (list, tuple)) and len(before) == len(after):
-        return any(changed(b, a) for b, a in zip(before, after))
+        for b, a in zip(before, after):
+            if changed(b, a):
+                return True
     return False
 
 
