@@ -119,16 +119,19 @@ def _grade(submission, assignment, config, sandbox, session, started):
     deadline = started + config.submission_timeout
     figure_data = {}
     passing, helpers = {}, {}  # function -> every check of it so far passed; its helpers
+    trusted = frozenset()  # trustworthy(passing, helpers), recomputed when they change
     for question in questions:
         checks, outcomes = [], {}
         if session is not None:
             run_together(session, question.checks, deadline, config, result, outcomes)
         for check in question.checks:
-            trusted = trustworthy(passing, helpers)
             verdict = run_check(session, check, deadline, config, result, outcomes, trusted)
             fn = check.call.fn
+            before = (passing.get(fn), len(helpers.get(fn, ())))
             passing[fn] = passing.get(fn, True) and verdict.passed
             helpers.setdefault(fn, set()).update(check.call.proxies)
+            if (passing[fn], len(helpers[fn])) != before:
+                trusted = trustworthy(passing, helpers)
             checks.append(
                 {
                     "name": check.name,

@@ -177,6 +177,7 @@ class WorkerSession:
         self, sandbox, student_file, functions, import_timeout=10.0, filename=None, library=""
     ):
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
+        self.names, self.name_of = set(functions), _name_of(functions)  # once, not per call
         self.library = _source(library) if library else ""
         self.filename = filename or "submission.py"
         self.import_timeout = import_timeout
@@ -306,7 +307,7 @@ class WorkerSession:
         self.call_id += 1
         # Only the helpers of this call, and the functions it passes by name, are served:
         # a worker asking for anything else (say, the function under test) is refused.
-        allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & set(self.functions)
+        allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & self.names
         buffers = []
         header = {
             "op": "call",
@@ -406,7 +407,7 @@ class WorkerSession:
             raise TimeoutError
         out = []
         if values is not None:
-            reply["value"] = wire.encode(values, out, _name_of(self.functions))
+            reply["value"] = wire.encode(values, out, self.name_of)
         self._send(reply, out)
 
     def _death(self, error):
