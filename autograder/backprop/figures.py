@@ -1,7 +1,7 @@
-"""Pictures for the feedback, from plain data the checks kept (drawn by the engine)."""
+"""Pictures for the feedback, from the data the checks kept (drawn by the engine)."""
 
 from .reference import ref
-from .xor import CURVE_ETA, GRID
+from .xor import CURVE_ETA, GRID, boundary
 
 
 def figures(data):
@@ -24,7 +24,7 @@ def figures(data):
                 ],
             }
         )
-    trained = [d for d in data.get("train_xor", []) if d.get("grid")]
+    trained = [d for d in data.get("train_xor", []) if d.get("network") is not None]
     failing = [d for d in trained if not separates(d.get("outputs", []))]
     for d in (failing or trained)[:1]:
         verdict = "fails on" if failing else "separates"
@@ -37,7 +37,7 @@ def figures(data):
                 "legend": "red: output > 0.5 (class 1), blue: < 0.5 (class 0), as in the "
                 "handout; circles: the XOR inputs with their labels, a thick ring where your "
                 "network gets the label wrong",
-                "grid": d["grid"],
+                "grid": boundary(d["network"]),
                 "points": [
                     [x[0], x[1], int(t[0])] for x, t in zip(ref.XOR_X.tolist(), ref.XOR_Y.tolist())
                 ],

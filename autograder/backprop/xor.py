@@ -96,6 +96,13 @@ def xor_convention(thetas):
 GRID = np.linspace(-0.5, 1.5, 41)
 
 
+def boundary(thetas):
+    """The network's output at each point of the 41 × 41 ``GRID`` (rows: y, columns: x), as
+    lists, for the decision-boundary figure; ``thetas`` passed ``thetas_problem``."""
+    xx, yy = np.meshgrid(GRID, GRID)
+    return ref.predict(thetas, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape).tolist()
+
+
 def train_xor_judge(seed, trained):
     """Judge of ``train_xor(seed)``; keeps the network in ``trained[seed]`` for the gate."""
 
@@ -108,9 +115,8 @@ def train_xor_judge(seed, trained):
             return Verdict(False, problem, problem_mistake(problem, ""))
         thetas = trained[seed] = outcome.value
         out = ref.predict(thetas, ref.XOR_X)
-        xx, yy = np.meshgrid(GRID, GRID)
-        grid = ref.predict(thetas, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
-        data = {"seed": seed, "grid": grid.tolist(), "outputs": out.ravel().tolist()}
+        # the figure's grid is computed for the one network it shows (figures.py: boundary)
+        data = {"seed": seed, "network": thetas, "outputs": out.ravel().tolist()}
         if not np.array_equal(out > 0.5, ref.XOR_Y == 1):
             return Verdict(
                 False,
