@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ..engine.assignment import Assignment
 from .battery import FUNCTIONS, build
+from .common import PUBLIC_FUNCTIONS
 from .figures import figures
 from .public import public_mistakes
 from .questions import HINTS, TABLE
@@ -18,5 +19,9 @@ ASSIGNMENT = Assignment(
     hints=HINTS,
     figures=figures,
     public_mistakes=public_mistakes,
-    worker_functions=str(Path(__file__).with_name("scalar_functions.py")),
+    # the battery's test functions and the public cases' own (cube, bowl): public both
+    worker_functions=(
+        str(Path(__file__).with_name("scalar_functions.py")),
+        *PUBLIC_FUNCTIONS.values(),
+    ),
 )

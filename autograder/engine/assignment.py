@@ -5,9 +5,13 @@ An assignment package (``autograder/backprop`` is one) exposes ``ASSIGNMENT``, a
 is a second package, with no change to the engine.
 """
 
+import functools
 import importlib
+import inspect
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -24,10 +28,11 @@ class Assignment:
     figures : ``figures(data) -> list[dict]`` with ``data`` = {question id: [check data]}
     public_mistakes : ``public_mistakes(case) -> {key: value}``, optional: what known mistakes
         return on a public case's inputs (public too), for the hints of the public checks
-    worker_functions : optional path of a Python file (NumPy only, nothing secret: the
-        student's code can read it) defining some of ``functions`` by the same names; workers
-        run those themselves instead of asking the grader for each call (test functions that
-        a check passes by name and the student's code calls many times)
+    worker_functions : optional, paths of Python files and functions (NumPy only, nothing
+        secret: the student's code can read them) defining some of ``functions`` by the same
+        names; workers run those themselves instead of asking the grader for each call (test
+        functions that a check passes by name and the student's code calls many times).
+        ``worker_source()`` is the text sent to each worker.
     """
 
     name: str
@@ -39,7 +44,23 @@ class Assignment:
     hints: dict
     figures: Callable = field(default=lambda data: [])
     public_mistakes: Callable = field(default=lambda case: {})
-    worker_functions: str = ""
+    worker_functions: tuple = ()
+
+    def worker_source(self):
+        """The text of ``worker_functions`` (files whole, functions by their source, in
+        order), built once per grading process: what each worker runs."""
+        return _source(tuple(self.worker_functions))
+
+
+@functools.cache
+def _source(parts):
+    texts = []
+    for part in parts:
+        if callable(part):
+            texts.append(textwrap.dedent(inspect.getsource(part)))
+        else:
+            texts.append(Path(part).read_text(encoding="utf-8"))
+    return "\n\n".join(texts)
 
 
 class UnknownAssignment(ValueError):

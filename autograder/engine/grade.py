@@ -52,7 +52,7 @@ def grade_submission(submission, assignment, config, sandbox):
                 submission.file,
                 assignment.functions,
                 filename=assignment.filename,
-                library=assignment.worker_functions,
+                library=assignment.worker_source(),
             )
             session.launch()  # the worker imports NumPy while the checks are being built
         result = _grade(submission, assignment, config, sandbox, session, started)

@@ -68,11 +68,6 @@ class Outcome:
 
 
 @functools.lru_cache(maxsize=8)
-def _source(path):
-    with open(path, encoding="utf-8") as file:
-        return file.read()
-
-
 class _Log:
     """Drains a pipe in a thread, keeping the first ``cap`` bytes and counting the rest."""
 
@@ -169,8 +164,8 @@ class WorkerSession:
     filename : str
         The name the worker imports it under (the assignment's file name, e.g. ``hw.py``).
     library : str
-        Path of a file of public functions (``Assignment.worker_functions``), sent to each
-        worker once it is ready: functions passed by those names run in the worker.
+        Source of public functions (``Assignment.worker_source()``), sent to each worker once
+        it is ready: functions passed by those names run in the worker.
     """
 
     def __init__(
@@ -178,7 +173,7 @@ class WorkerSession:
     ):
         self.sandbox, self.student_file, self.functions = sandbox, student_file, functions
         self.names, self.name_of = set(functions), _name_of(functions)  # once, not per call
-        self.library = _source(library) if library else ""
+        self.library = library
         self.filename = filename or "submission.py"
         self.import_timeout = import_timeout
         self.process = self.log = self.box = self.pipe = self.reader = None

@@ -107,7 +107,7 @@ def make_proxy(name, channel):
 
 
 def load_library(source):
-    """The public functions of the assignment's ``worker_functions`` file (its source, sent by
+    """The public functions of the assignment's ``worker_functions`` (their source, sent by
     the grader): {name: function}. Nothing when it does not load (the grader then computes
     them, one request per call)."""
     namespace = {"__name__": "grader_functions"}
