@@ -131,6 +131,15 @@ def test_the_user_level_is_refused_when_the_grading_uid_can_read_the_config(monk
     assert sandbox.choose(secrets=[str(config)]).level == "user"
 
 
+def test_a_forked_workers_seccomp_program_is_the_one_built_for_its_own_pid():
+    from autograder.engine import seccomp
+
+    if seccomp.build_program() is None:
+        pytest.skip("the seccomp filter is written for x86-64 only")
+    for pid in (None, 1, 2, 255, 256, 4242, 65_537, 2**31 - 1, 2**32 - 1):
+        assert seccomp.no_fork_program(own_pid=pid) == seccomp.build_program(own_pid=pid), pid
+
+
 def test_seccomp_program_refuses_fork_shared_memory_and_namespaces_and_allows_threads():
     import resource
     import subprocess

@@ -7,6 +7,7 @@ process-count limit and the PID namespace are what stop fork bombs.
 
 import ctypes
 import errno
+import functools
 import platform
 import signal
 import struct
@@ -22,6 +23,30 @@ def _bpf(code, k, jt=0, jf=0):
 
 
 def no_fork_program(own_pid=None):
+    """``build_program(own_pid)``, from a template built once per process (a worker forked by
+    the warm worker gets it with its own pid written in: no program built at every fork)."""
+    template = _template(own_pid is not None)
+    if template is None or own_pid is None:
+        return template
+    program = bytearray(template)
+    struct.pack_into("=I", program, _pid_offset(), int(own_pid) & 0xFFFFFFFF)
+    return bytes(program)
+
+
+@functools.cache
+def _template(own):
+    return build_program(0 if own else None)
+
+
+@functools.cache
+def _pid_offset():
+    """Where the pid is in a program built with ``own_pid``: the one word that differs."""
+    a, b = build_program(1), build_program(2)
+    (offset,) = [i for i in range(0, len(a), 4) if a[i : i + 4] != b[i : i + 4]]
+    return offset
+
+
+def build_program(own_pid=None):
     """A classic-BPF seccomp program for the worker, or None where it is not written for the
     CPU. Refused: creating processes (fork, vfork, clone3, clone without CLONE_THREAD;
     threads stay allowed), sockets other than AF_UNIX, io_uring, ptrace and reading or
@@ -106,29 +131,34 @@ def no_fork_program(own_pid=None):
     return b"".join(out)
 
 
+@functools.cache
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+class _Prog(ctypes.Structure):  # struct sock_fprog
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
 def set_dumpable(flag):
     """prctl(PR_SET_DUMPABLE): a process that is not dumpable cannot be ptraced, nor its
     memory read or written through /proc, by processes of its own uid (Linux only)."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(4, int(flag), 0, 0, 0)
+        _libc().prctl(4, int(flag), 0, 0, 0)
 
 
 def die_with_parent():
     """prctl(PR_SET_PDEATHSIG, SIGKILL): the calling process is killed when the thread that
     started it ends, so a grading process that dies takes its worker along (Linux only)."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+        _libc().prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 def install_seccomp(program):
     """Load ``program`` into the calling process (no_new_privs first); for ``preexec_fn``."""
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = _libc()
     buffer = ctypes.create_string_buffer(program, len(program))
-
-    class Prog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    prog = Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    prog = _Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
     pr_set_no_new_privs, pr_set_seccomp, mode_filter = 38, 22, 2
     if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")

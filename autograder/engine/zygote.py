@@ -158,6 +158,8 @@ def main():
     control = socket.socket(fileno=int(sys.argv[1]))
     folders = sys.argv[sys.argv.index("--wipe") + 1 :: 2] if "--wipe" in sys.argv else []
     kept = skeleton(folders)
+    seccomp.no_fork_program(own_pid=1)  # its template, built once here for every fork
+    seccomp.set_dumpable(True)  # and libc's handle
     gc.collect()
     gc.freeze()  # forked workers do not copy the heap when their collector walks it
     seccomp.set_dumpable(False)
