@@ -378,6 +378,9 @@ def grade_all(submissions, assignment_name, config, sandbox_factory, jobs=1, pro
     costs an honest one.
     """
     progress = progress or (lambda done, total: None)
+    # loaded here, before the grading processes are forked: they inherit it (and an unknown
+    # assignment is reported before any process starts)
+    load(assignment_name).worker_source()
     results = {}
 
     def done(result):
