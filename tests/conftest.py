@@ -50,7 +50,7 @@ class Isolation(NamedTuple):
     level: str  # the strongest level that works here
     python: str  # a Python that level's workers can run (for the user level: not under /root)
     missing: dict  # {stronger level: why it is not available}
-    exposed: tuple  # what a worker can read of the project at this level (see sandbox.py)
+    exposed: tuple  # what a worker can read of the project at this level (see engine/sandbox/)
 
 
 @functools.cache

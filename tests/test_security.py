@@ -121,8 +121,8 @@ def test_the_user_level_is_refused_when_the_grading_uid_can_read_the_config(monk
         },
     )
     probe = {"ok": True, "why": "", "exposed": []}
-    monkeypatch.setattr(sandbox, "_USER_PROBE", {sys.executable: probe})
-    monkeypatch.setattr(sandbox, "allocate_uid", lambda: (sandbox.UID_BASE, None))
+    monkeypatch.setattr(sandbox.user, "_USER_PROBE", {sys.executable: probe})
+    monkeypatch.setattr(sandbox.user, "allocate_uid", lambda: (sandbox.UID_BASE, None))
     monkeypatch.setattr(sandbox, "readable_by_grading_uid", lambda paths, python=None: paths)
     with pytest.raises(sandbox.IsolationError) as error:
         sandbox.choose(secrets=[str(config)])
