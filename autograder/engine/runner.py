@@ -10,7 +10,6 @@ failure while reading, decoding or handling a message, MemoryError included, is 
 the call it was in, nothing more; ``WorkerSession`` then starts a fresh one for the next call.
 """
 
-import functools
 import os
 import select
 import subprocess
@@ -66,8 +65,14 @@ class Outcome:
     detail: str = ""
     disturbed: bool = False  # lost to something outside the submission (see warm.py)
 
+    def __copy__(self):
+        """A shallow copy (what copy.copy gives, without its generic protocol: each check of
+        a shared call gets one)."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        return twin
 
-@functools.lru_cache(maxsize=8)
+
 class _Log:
     """Drains a pipe in a thread, keeping the first ``cap`` bytes and counting the rest."""
 
