@@ -159,10 +159,9 @@ def main():
     folders = sys.argv[sys.argv.index("--wipe") + 1 :: 2] if "--wipe" in sys.argv else []
     kept = skeleton(folders)
     seccomp.no_fork_program(own_pid=1)  # its template, built once here for every fork
-    seccomp.set_dumpable(True)  # and libc's handle
     gc.collect()
     gc.freeze()  # forked workers do not copy the heap when their collector walks it
-    seccomp.set_dumpable(False)
+    seccomp.set_dumpable(False)  # (libc's handle, looked up here, serves every fork)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     control.send(json.dumps({"op": "ready"}).encode())
     while True:
