@@ -11,7 +11,9 @@ level the grader would choose, medians of ``--repeat`` runs:
 - per submission, grading ``--class-size`` copies one after the other in one grading process
   (one grading process's share of a class; its warm worker's start-up is shared by them):
   trusted CPU (what the grading process spends: building inputs and expected values,
-  encoding, decoding, judging, reports' data), the workers' CPU, the total, total / floor.
+  encoding, decoding, judging, reports' data), the workers' CPU, the total, total / floor
+  (each run's class next to a floor measured just before it, so that the machine's drift
+  between them stays small; the median of those ratios).
 
 ``make bench`` runs it; figures, not assertions (the machine is shared and noisy).
 """
@@ -183,16 +185,15 @@ def main():
         spec = importlib.util.spec_from_file_location("bench_student", submission.file)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        floors = [floor(assignment, module, seed) for seed in range(args.repeat)]
         starts = [start_up(cold, submission.file, assignment) for _ in range(args.repeat)]
         start_up(warm, submission.file, assignment)  # the warm worker itself starts here
         forks = [start_up(warm, submission.file, assignment) for _ in range(args.repeat)]
         trip_wall, trip_cpu = round_trips(warm, submission.file, assignment)
         warm.close()
-        classes = [
-            one_class(submission, assignment, config, level, args.class_size)
-            for _ in range(args.repeat)
-        ]
+        floors, classes = [], []
+        for seed in range(args.repeat):  # side by side: a floor, then a class, in turn
+            floors.append(floor(assignment, module, seed))
+            classes.append(one_class(submission, assignment, config, level, args.class_size))
     calls = sum(len({id(c.call) for c in q.checks}) for q in assignment.build(0))
     base = statistics.median(floors)
     trusted = statistics.median(c[1] for c in classes)
@@ -216,7 +217,11 @@ def main():
     print(f"  workers' CPU per submission (warm worker's start-up shared): {workers:.3f} s")
     wall = statistics.median(c[0] for c in classes)
     print(f"  total CPU per submission: {total:.3f} s, wall {wall:.3f} s")
-    print(f"  total / floor: x{total / base:.2f}")
+    ratios = [(c[1] + c[2]) / f for c, f in zip(classes, floors)]
+    print(
+        f"  total / floor: x{statistics.median(ratios):.2f} (median of each run's ratio, its "
+        f"floor measured just before it; ratio of the medians x{total / base:.2f})"
+    )
 
 
 if __name__ == "__main__":
