@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .assignment import load
 from .checks import ENGINE_HINTS, Verdict, verdict_only
-from .runner import Outcome, WorkerSession, fn_names, stop_on_signal
+from .runner import Outcome, WorkerSession, stop_on_signal
 from .submissions import MAX_FILE_BYTES
 
 
@@ -226,8 +226,7 @@ def trustworthy(passing, helpers):
 
 def own_helpers(call, trusted):
     """The helpers of ``call`` that are ``trusted`` (the student's own may run for them)."""
-    helpers = set(call.proxies) | fn_names((call.args, call.kwargs))
-    return tuple(sorted(helpers & trusted))
+    return tuple(sorted(call.helpers & trusted))
 
 
 def _outcome(session, check, deadline, config, result, outcomes, own=()):
@@ -271,7 +270,7 @@ def run_together(session, checks, deadline, config, result, outcomes):
     chosen, seen = [], set()
     for check in checks:
         call = check.call
-        if id(call) in seen or call.proxies or fn_names((call.args, call.kwargs)):
+        if id(call) in seen or call.helpers:
             continue  # a call with helpers waits for the grader's answers: one at a time
         seen.add(id(call))
         chosen.append(check)

@@ -10,6 +10,7 @@ failure while reading, decoding or handling a message, MemoryError included, is 
 the call it was in, nothing more; ``WorkerSession`` then starts a fresh one for the next call.
 """
 
+import functools
 import os
 import select
 import subprocess
@@ -42,6 +43,12 @@ class Call:
     kwargs: dict = field(default_factory=dict)
     proxies: tuple = ()
     own: tuple = ()
+
+    @functools.cached_property
+    def helpers(self):
+        """The grader's functions this call may ask for: its proxies and the functions it
+        passes by name (found once per call, not at every use)."""
+        return frozenset(self.proxies) | frozenset(fn_names((self.args, self.kwargs)))
 
 
 @dataclass
@@ -307,7 +314,7 @@ class WorkerSession:
         self.call_id += 1
         # Only the helpers of this call, and the functions it passes by name, are served:
         # a worker asking for anything else (say, the function under test) is refused.
-        allowed = (set(call.proxies) | fn_names((call.args, call.kwargs))) & self.names
+        allowed = call.helpers & self.names
         buffers = []
         header = {
             "op": "call",
