@@ -29,15 +29,17 @@ def grade():
 
     def run(text, name="student", library=True, fast=True):
         helpers, calls = collections.Counter(), collections.Counter()
-        serve, call = runner.WorkerSession._serve_helper, runner.WorkerSession.call
+        serve, run_calls = runner.WorkerSession._serve_helper, runner.WorkerSession._run
 
         def counting_serve(self, allowed, bounds, fields, buffers, deadline):
             helpers[fields["fn"]] += 1
             return serve(self, allowed, bounds, fields, buffers, deadline)
 
-        def counting_call(self, made, timeout):
-            calls[(made.fn, bool(made.own))] += 1
-            return call(self, made, timeout)
+        def counting_run(self, made, timeouts, until=None):  # one call, or sent together
+            outcomes = run_calls(self, made, timeouts, until)
+            for one in made[: len(outcomes)]:
+                calls[(one.fn, bool(one.own))] += 1
+            return outcomes
 
         subs = Path(tempfile.mkdtemp(dir=folder))  # the id is the file's name: ``name``
         (subs / f"{name}.py").write_text(text)
@@ -45,7 +47,7 @@ def grade():
         used = assignment if library else _without_library(assignment)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(runner.WorkerSession, "_serve_helper", counting_serve)
-            patch.setattr(runner.WorkerSession, "call", counting_call)
+            patch.setattr(runner.WorkerSession, "_run", counting_run)
             if not fast:
                 patch.setattr(grade_module, "own_helpers", lambda call, trusted: ())
             result = grade_submission(submission, used, config, sandbox)
@@ -142,6 +144,14 @@ def fails(x):
 def hangs(x):
     while True:
         time.sleep(0.01)
+
+
+def helper(x):
+    return x + 1.0
+
+
+def uses_helper(x):
+    return helper(helper(x)) * 2.0
 """
 
 
@@ -196,6 +206,50 @@ def test_calls_larger_than_the_pipe_are_sent_while_their_answers_come_back(sessi
     outcomes = session.call_many([runner.Call("double", (b,)) for b in big], [5.0] * 12)
     assert [o.kind for o in outcomes] == ["ok"] * 12
     assert all(np.array_equal(o.value, 2.0 * b) for o, b in zip(outcomes, big))
+
+
+def test_calls_whose_helpers_the_grader_answers_can_be_sent_together(tmp_path):
+    """The worker keeps the calls that arrive while it waits for a helper's answer."""
+    import numpy as np
+
+    from autograder.engine.runner import WorkerSession
+
+    (tmp_path / "calls.py").write_text(CALLS)
+    sandbox = make("process", config_module.load().limits)
+    graders = {"helper": lambda x: x + 100.0}  # not the student's: we see who answered
+    session = WorkerSession(sandbox, tmp_path / "calls.py", graders, filename="calls.py")
+    try:
+        a, b = np.arange(3.0), np.ones(2)
+        calls = [
+            runner.Call("uses_helper", (a,), proxies=("helper",)),
+            runner.Call("double", (b,)),
+            runner.Call("uses_helper", (b,), proxies=("helper",)),
+            runner.Call("uses_helper", (a,)),  # the student's own helper
+        ]
+        together = session.call_many(calls, [2.0] * len(calls))
+        alone = [session.call(call, 2.0) for call in calls]
+        assert [_summary(o) for o in together] == [_summary(o) for o in alone]
+        assert np.array_equal(together[0].value, (a + 200.0) * 2.0)
+        assert np.array_equal(together[2].value, (b + 200.0) * 2.0)
+        assert np.array_equal(together[3].value, (a + 2.0) * 2.0)
+        assert session.starts == 1
+    finally:
+        session.close()
+        sandbox.close()
+
+
+def test_calls_sent_together_keep_to_the_submissions_time_budget(session):
+    import time
+
+    import numpy as np
+
+    calls = [runner.Call(fn, (np.ones(2),)) for fn in ("double", "hangs", "double")]
+    assert session.call_many(calls, [2.0] * 3, until=time.monotonic() - 1.0) == []
+    started = time.monotonic()
+    outcomes = session.call_many(calls, [5.0] * 3, until=started + 0.5)
+    assert [o.kind for o in outcomes] == ["ok", "timeout"]  # cut by the budget, not its 5 s
+    assert time.monotonic() - started < 3.0
+    assert session.call(calls[2], 2.0).kind == "ok"
 
 
 def test_a_failing_call_is_described_with_the_lines_extract_tb_would_give(tmp_path):

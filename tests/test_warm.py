@@ -139,20 +139,20 @@ def test_a_worker_lost_with_its_warm_worker_marks_the_submission_for_a_second_gr
     setup, monkeypatch
 ):
     warm, _, subs, assignment, config = setup
-    calls = []
-    original = WorkerSession.call
+    batches = []
+    original = WorkerSession._run  # one call, or a question's calls sent together
 
-    def killing_on_the_fifth(session, call, timeout):
-        calls.append(call.fn)
-        if len(calls) == 5:
+    def killing_before_the_fifth(session, calls, timeouts, until=None):
+        batches.append(calls)
+        if len(batches) == 5:
             os.killpg(warm.warm.process.pid, signal.SIGKILL)
             warm.warm.process.wait()
-        return original(session, call, timeout)
+        return original(session, calls, timeouts, until)
 
-    monkeypatch.setattr(WorkerSession, "call", killing_on_the_fifth)
+    monkeypatch.setattr(WorkerSession, "_run", killing_before_the_fifth)
     result = grade_submission(subs["reference"], assignment, config, warm)
     assert result["disturbed"] and grade._disturbed(result)
-    monkeypatch.setattr(WorkerSession, "call", original)
+    monkeypatch.setattr(WorkerSession, "_run", original)
     assert grade_submission(subs["reference"], assignment, config, warm)["score"] == 50
 
 

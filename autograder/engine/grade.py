@@ -123,7 +123,7 @@ def _grade(submission, assignment, config, sandbox, session, started):
     for question in questions:
         checks, outcomes = [], {}
         if session is not None:
-            run_together(session, question.checks, deadline, config, result, outcomes)
+            run_together(session, question.checks, deadline, config, result, outcomes, trusted)
         for check in question.checks:
             verdict = run_check(session, check, deadline, config, result, outcomes, trusted)
             fn = check.call.fn
@@ -232,17 +232,14 @@ def own_helpers(call, trusted):
 def _outcome(session, check, deadline, config, result, outcomes, own=()):
     """A copy of the outcome of ``check.call`` (with the student's ``own`` helpers, if
     given), run once per question."""
-    key = (id(check.call), bool(own))
+    key = (id(check.call), own)
     if key in outcomes:
         return copy.copy(outcomes[key][1])
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
     else:
-        call = check.call
-        if own:  # the trusted helpers are the student's; the rest still the grader's
-            proxies = tuple(p for p in call.proxies if p not in own)
-            call = dataclasses.replace(call, proxies=proxies, own=own)
+        call = _with_own(check.call, own)
         outcome = session.call(call, min(check.timeout * config.timeout_scale, remaining))
     _keep(outcomes, check.call, outcome, result, own)
     if remaining <= 0 and not own:
@@ -250,11 +247,19 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
     return outcome
 
 
+def _with_own(call, own):
+    """``call`` with the student's ``own`` helpers for those (the rest still the grader's)."""
+    if not own:
+        return call
+    proxies = tuple(p for p in call.proxies if p not in own)
+    return dataclasses.replace(call, proxies=proxies, own=own)
+
+
 def _keep(outcomes, call, outcome, result, own=()):
     """Keep a copy of ``call``'s outcome for the question's other checks (the Call is kept
     beside it, so that its id stays its own); note what makes the submission worth a second
     grading (a wall-clock limit, a worker lost to something else)."""
-    outcomes[(id(call), bool(own))] = (call, copy.copy(outcome))
+    outcomes[(id(call), own)] = (call, copy.copy(outcome))
     if own:  # a second try follows a failure here: nothing is lost to the clock
         return
     if outcome.kind == "timeout":
@@ -263,22 +268,27 @@ def _keep(outcomes, call, outcome, result, own=()):
         result["disturbed"] = True  # idem
 
 
-def run_together(session, checks, deadline, config, result, outcomes):
-    """Send a question's calls that need no helper all at once (``WorkerSession.call_many``:
-    one round trip instead of one per check; each call keeps its own time limit) and keep
-    their outcomes for the checks; a call after one that cost the worker runs on its own."""
-    chosen, seen = [], set()
+def run_together(session, checks, deadline, config, result, outcomes, trusted=frozenset()):
+    """Send a question's calls all at once (``WorkerSession.call_many``: the worker runs one
+    after the other without waiting for us; each call keeps its own time limit and the
+    submission's budget) and keep their outcomes for the checks. The calls with helpers come
+    after those without, in their checks' order, each with the student's own for its
+    ``trusted`` helpers, as ``run_check`` tries it first; the worker's helper requests are
+    answered as each call runs. A call after one that cost the worker runs on its own."""
+    plain, helped, seen = [], [], set()
     for check in checks:
         call = check.call
-        if id(call) in seen or call.helpers:
-            continue  # a call with helpers waits for the grader's answers: one at a time
+        if id(call) in seen:
+            continue
         seen.add(id(call))
-        chosen.append(check)
-    timeouts = [check.timeout * config.timeout_scale for check in chosen]
-    if len(chosen) < 2 or deadline - time.monotonic() <= sum(timeouts):
-        return  # near the submission's time budget: one at a time, as it is counted there
-    for check, outcome in zip(chosen, session.call_many([c.call for c in chosen], timeouts)):
-        _keep(outcomes, check.call, outcome, result)
+        (helped if call.helpers else plain).append((check, own_helpers(call, trusted)))
+    chosen = plain + helped
+    if len(chosen) < 2 or deadline <= time.monotonic():
+        return
+    calls = [_with_own(check.call, own) for check, own in chosen]
+    timeouts = [check.timeout * config.timeout_scale for check, _ in chosen]
+    for (check, own), outcome in zip(chosen, session.call_many(calls, timeouts, deadline)):
+        _keep(outcomes, check.call, outcome, result, own)
 
 
 def _judge(check, outcome):

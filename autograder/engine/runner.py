@@ -288,16 +288,19 @@ class WorkerSession:
         refused = self._refused()
         return refused if refused is not None else self._run([call], [timeout])[0]
 
-    def call_many(self, calls, timeouts):
+    def call_many(self, calls, timeouts, until=None):
         """The outcomes of ``calls`` sent together: every request in one write, then each
         result read in turn, each with its own deadline (``timeouts``) from the moment the one
-        before it came back, so each outcome is what ``call`` would have given. For calls with
-        no helpers. The list stops after an outcome that replaced the worker (a timeout, a
-        crash, an invalid answer) and is empty when the worker cannot take calls: run the
-        rest with ``call``."""
+        before it came back, never after ``until`` (a ``time.monotonic()`` instant, the
+        submission's budget), so each outcome is what ``call`` would have given; a call's
+        helper requests are answered as it runs (the worker keeps the requests that arrive
+        meanwhile for their turn). The list stops after an outcome that replaced the worker
+        (a timeout, a crash, an invalid answer), and before a call left no time by ``until``
+        (the worker is replaced then too), and is empty when the worker cannot take calls:
+        run the rest with ``call``."""
         if self._refused() is not None:
             return []
-        return self._run(calls, timeouts)
+        return self._run(calls, timeouts, until)
 
     def _refused(self):
         """The outcome of any call now, when the worker cannot take one; else None."""
@@ -328,13 +331,20 @@ class WorkerSession:
         }
         return self.call_id, allowed, wire.frame(header, buffers)
 
-    def _run(self, calls, timeouts):
+    def _run(self, calls, timeouts, until=None):
         requests = [self._request(call) for call in calls]
         outcomes = []
         for index, (call, timeout, (call_id, allowed, _)) in enumerate(
             zip(calls, timeouts, requests)
         ):
-            deadline = time.monotonic() + timeout
+            now = time.monotonic()
+            if until is not None:
+                if now >= until:
+                    if index:  # its request is sent: this worker would run it, so it goes
+                        self.close()
+                    break
+                timeout = min(timeout, until - now)
+            deadline = now + timeout
             try:
                 if index == 0:  # every request now: the pipe takes what it can, the rest waits
                     self.pipe.write(b"".join(message for _, _, message in requests))

@@ -11,6 +11,7 @@ ask the grader to compute them, so that a composite function can be graded on it
 when a helper it calls is wrong.
 """
 
+import collections
 import importlib.util
 import os
 import random
@@ -41,6 +42,7 @@ class Channel:
         self.own = {}  # functions passed by name that are the student's own in this call
         self.library = {}  # functions passed by name that this process runs (see load_library)
         self.call_id = None  # every message about a call carries its id
+        self.waiting = collections.deque()  # calls that came while a helper's answer was awaited
 
     def name_of(self, function):
         name = getattr(function, "_grader_name", None)
@@ -57,8 +59,20 @@ class Channel:
         wire.write_message(self.fd_out, header, buffers)
 
     def receive(self):
-        header, buffers = self.reader.read()
-        return header, buffers
+        """The next message: a call kept for its turn first (see ``answer``)."""
+        if self.waiting:
+            return self.waiting.popleft()
+        return self.reader.read()
+
+    def answer(self):
+        """The grader's answer to the helper request just sent. The grader sends a question's
+        calls together, so the requests of the calls after this one may come first: they are
+        kept, in order, for their turn."""
+        while True:
+            header, buffers = self.reader.read()
+            if header.get("op") != "call":
+                return header, buffers
+            self.waiting.append((header, buffers))
 
     def decode(self, node, buffers):
         decoder = wire.Decoder(buffers)
@@ -96,7 +110,7 @@ def make_proxy(name, channel):
     def proxy(*args, **kwargs):
         header = {"op": "helper", "id": channel.call_id, "fn": name}
         channel.send(header, {"args": list(args), "kwargs": kwargs})
-        header, buffers = channel.receive()
+        header, buffers = channel.answer()
         if header.get("op") == "helper_result":
             return channel.decode(header.get("value"), buffers)
         raise GraderHelperError(str(header.get("message", "helper failed")))
