@@ -41,6 +41,16 @@ def test_arrays_round_trip_as_writable_views_of_the_bytes_received():
     assert got[1].dtype == bool and got[2] == 7 and got[3] == (1, "a")
 
 
+def test_a_message_is_read_in_three_parts_however_many_arrays_it_holds():
+    buffers = []
+    node = wire.encode([np.ones(k) for k in range(1, 6)], buffers)
+    (header, received), asked = read_frame(wire.frame({"v": node}, buffers))
+    assert len(asked) == 3  # the start, the header with the arrays' lengths, the arrays
+    assert [len(a) for a in wire.decode(header["v"], received)] == [1, 2, 3, 4, 5]
+    (header, received), asked = read_frame(wire.frame({"op": "ready"}))
+    assert len(asked) == 2 and received == []
+
+
 def test_one_buffer_referenced_by_many_arrays_is_refused():
     node = [{"__nd__": 0, "dtype": "float64", "shape": [1000]}] * 500
     with pytest.raises(wire.ProtocolError, match="twice"):

@@ -3,8 +3,8 @@
 Both sides use this module; it depends on the standard library and NumPy only, because the
 worker loads it inside the sandbox. A message is a JSON header plus raw array buffers:
 
-    frame  = b"BPW1" | u32 header length | u32 number of buffers | header | buffers
-    buffer = u64 length | bytes
+    frame = b"BPW2" | u32 header length | u32 number of buffers | header
+            | u64 length of each buffer | the buffers' bytes, one after the other
 
 Values are encoded to a JSON tree where every non-JSON value is a one-key-tagged dict:
 ``{"__nd__": i, "dtype": ..., "shape": ...}`` (an array whose bytes are buffer ``i``),
@@ -32,7 +32,7 @@ import struct
 
 import numpy as np
 
-MAGIC = b"BPW1"
+MAGIC = b"BPW2"
 ARRAY_DTYPES = {"float64", "int64", "bool"}  # the only array types decoded as arrays
 _ITEMSIZE = {name: np.dtype(name).itemsize for name in ARRAY_DTYPES}
 _NAME = {np.dtype(name): name for name in ARRAY_DTYPES}  # str(dtype) costs more than a lookup
@@ -297,12 +297,12 @@ def _list(value):
 
 def frame(header, buffers=()):
     """The bytes of one message."""
-    body = json.dumps(header, allow_nan=False).encode()
-    parts = [MAGIC, struct.pack("<II", len(body), len(buffers)), body]
-    for data in buffers:
-        parts.append(struct.pack("<Q", len(data)))
-        parts.append(data)
-    return b"".join(parts)
+    body = _HEADER_ENCODER.encode(header).encode()
+    lengths = struct.pack(f"<{len(buffers)}Q", *map(len, buffers))
+    return b"".join([MAGIC, struct.pack("<II", len(body), len(buffers)), body, lengths, *buffers])
+
+
+_HEADER_ENCODER = json.JSONEncoder(allow_nan=False)  # json.dumps would make one per message
 
 
 def write_message(fd, header, buffers=()):
@@ -330,27 +330,33 @@ class Reader:
         self.max_bytes = max_bytes
 
     def read(self):
-        """``(header dict, list of bytearray buffers)``; raises ProtocolError, EOFError or
-        whatever ``read_exact`` raises (TimeoutError on the trusted side)."""
+        """``(header dict, list of buffers)``, each buffer a writable view of the bytes
+        received; raises ProtocolError, EOFError or whatever ``read_exact`` raises (TimeoutError
+        on the trusted side). Three reads: the start, the header with the buffers' lengths,
+        and all the buffers' bytes (none when there are no buffers)."""
         start = self.read_exact(12)
         if start[:4] != MAGIC:
             raise ProtocolError("bad frame start")
         header_len, count = struct.unpack("<II", start[4:])
-        if header_len > min(MAX_HEADER, self.max_bytes) or count > MAX_BUFFERS:
+        table = header_len + 8 * count
+        if header_len > MAX_HEADER or count > MAX_BUFFERS or table > self.max_bytes:
             raise ProtocolError(f"message too large ({header_len} header bytes, {count} arrays)")
+        head = self.read_exact(table)
+        sizes = struct.unpack_from(f"<{count}Q", head, header_len)
+        if table + sum(sizes) > self.max_bytes:
+            raise ProtocolError(f"message larger than {self.max_bytes} bytes")
         try:
-            header = json.loads(self.read_exact(header_len))
-        except (ValueError, RecursionError) as error:  # includes too-long integer literals
+            header = json.loads(head[:header_len].decode())
+        except (ValueError, RecursionError) as error:  # bad UTF-8, too-long integer literals
             raise ProtocolError("header is not JSON") from error
         if type(header) is not dict:
             raise ProtocolError("header is not an object")
-        total, buffers = header_len, []
-        for _ in range(count):
-            (size,) = struct.unpack("<Q", self.read_exact(8))
-            total += size
-            if total > self.max_bytes:
-                raise ProtocolError(f"message larger than {self.max_bytes} bytes")
-            buffers.append(self.read_exact(size))
+        if not count:
+            return header, []
+        view, buffers, at = memoryview(self.read_exact(sum(sizes))), [], 0
+        for size in sizes:
+            buffers.append(view[at : at + size])
+            at += size
         return header, buffers
 
 
