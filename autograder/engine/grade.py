@@ -8,7 +8,6 @@ The same submission with the same config always gets the same result: inputs dep
 the submission id and the course secret, and nothing time-dependent goes into the result.
 """
 
-import copy
 import dataclasses
 import hashlib
 import hmac
@@ -234,7 +233,7 @@ def _outcome(session, check, deadline, config, result, outcomes, own=()):
     given), run once per question."""
     key = (id(check.call), own)
     if key in outcomes:
-        return copy.copy(outcomes[key][1])
+        return outcomes[key][1].copy()
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         outcome = Outcome("not_run", detail="not run: this submission used up its time budget")
@@ -259,7 +258,7 @@ def _keep(outcomes, call, outcome, result, own=()):
     """Keep a copy of ``call``'s outcome for the question's other checks (the Call is kept
     beside it, so that its id stays its own); note what makes the submission worth a second
     grading (a wall-clock limit, a worker lost to something else)."""
-    outcomes[(id(call), own)] = (call, copy.copy(outcome))
+    outcomes[(id(call), own)] = (call, outcome.copy())
     if own:  # a second try follows a failure here: nothing is lost to the clock
         return
     if outcome.kind == "timeout":

@@ -11,6 +11,7 @@ the call it was in, nothing more; ``WorkerSession`` then starts a fresh one for 
 """
 
 import functools
+import math
 import os
 import select
 import subprocess
@@ -72,12 +73,14 @@ class Outcome:
     detail: str = ""
     disturbed: bool = False  # lost to something outside the submission (see warm.py)
 
-    def __copy__(self):
+    def copy(self):
         """A shallow copy (what copy.copy gives, without its generic protocol: each check of
         a shared call gets one)."""
         twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         return twin
+
+    __copy__ = copy
 
 
 class _Log:
@@ -122,6 +125,9 @@ class _Pipe:
     def __init__(self, fd, out_fd):
         self.fd, self.buffer, self.deadline = fd, bytearray(), 0.0
         self.out_fd, self.outgoing = out_fd, bytearray()
+        self.poller = select.poll()  # registered once: no fd lists built at every wait
+        self.poller.register(fd, select.POLLIN)
+        self.sending = False  # whether out_fd is registered too (something is queued)
 
     def write(self, data):
         """Queue ``data`` after what is queued, and write what the pipe takes now."""
@@ -133,23 +139,21 @@ class _Pipe:
             try:
                 written = os.write(self.out_fd, self.outgoing[: self.CHUNK])
             except BlockingIOError:
-                return
+                break
             del self.outgoing[:written]
+        if bool(self.outgoing) != self.sending:
+            self.sending = not self.sending
+            if self.sending:
+                self.poller.register(self.out_fd, select.POLLOUT)
+            else:
+                self.poller.unregister(self.out_fd)
 
     def read_exact(self, n):
         while len(self.buffer) < n:
             try:
                 chunk = os.read(self.fd, min(max(n - len(self.buffer), self.CHUNK), 1 << 20))
             except BlockingIOError:
-                remaining = self.deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError from None
-                waiting = [self.out_fd] if self.outgoing else []
-                readable, writable, _ = select.select([self.fd], waiting, [], remaining)
-                if writable:
-                    self.flush()
-                elif not readable:
-                    raise TimeoutError from None
+                self._wait()
                 continue
             if not chunk:
                 raise EOFError
@@ -159,6 +163,18 @@ class _Pipe:
         data = self.buffer[:n]
         del self.buffer[:n]
         return data
+
+    def _wait(self):
+        """Until the reply pipe has something (or is closed), writing what is queued as the
+        request pipe takes it; TimeoutError at the deadline."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        events = self.poller.poll(math.ceil(remaining * 1000))
+        if not events:
+            raise TimeoutError
+        if any(fd == self.out_fd for fd, _ in events):
+            self.flush()
 
 
 class WorkerSession:

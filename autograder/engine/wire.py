@@ -35,7 +35,8 @@ import numpy as np
 MAGIC = b"BPW2"
 ARRAY_DTYPES = {"float64", "int64", "bool"}  # the only array types decoded as arrays
 _ITEMSIZE = {name: np.dtype(name).itemsize for name in ARRAY_DTYPES}
-_NAME = {np.dtype(name): name for name in ARRAY_DTYPES}  # str(dtype) costs more than a lookup
+_DTYPE = {name: np.dtype(name) for name in ARRAY_DTYPES}  # parsed once, not per array
+_NAME = {dtype: name for name, dtype in _DTYPE.items()}  # str(dtype) costs more than a lookup
 MAX_HEADER = 1 << 20  # JSON bytes of one message (arrays travel as buffers, not JSON)
 MAX_BUFFERS = 10_000
 MAX_DEPTH = 32
@@ -99,11 +100,17 @@ def encode(value, buffers, name_of_function=None, depth=0):
     """
     if depth > MAX_DEPTH:
         return {"__bad__": "structure nested too deeply"}
-    if value is None or type(value) in (bool, str):
+    kind = type(value)
+    if kind is np.ndarray and value.dtype in _NAME:  # the common case first
+        buffers.append(value.tobytes())  # C order, whatever the strides
+        return {"__nd__": len(buffers) - 1, "dtype": _NAME[value.dtype], "shape": list(value.shape)}
+    if kind is list:
+        return [encode(v, buffers, name_of_function, depth + 1) for v in value]
+    if value is None or kind is bool or kind is str:
         return value
-    if type(value) is int:
+    if kind is int:
         return value if -(2**63) <= value < 2**63 else {"__bad__": "an integer beyond int64"}
-    if type(value) is float:
+    if kind is float:
         return value if math.isfinite(value) else {"__float__": repr(value)}
     if isinstance(value, FnRef):
         return {"__fn__": value.name}
@@ -127,10 +134,9 @@ def encode(value, buffers, name_of_function=None, depth=0):
                 item = {"__float__": repr(item)}
             return {"__scalar__": dtype, "v": item}
         return {"__bad__": f"numpy scalar of dtype {dtype}"}
-    if type(value) in (list, tuple):
-        items = [encode(v, buffers, name_of_function, depth + 1) for v in value]
-        return items if type(value) is list else {"__tuple__": items}
-    if type(value) is dict and all(type(k) is str for k in value):
+    if kind is tuple:
+        return {"__tuple__": [encode(v, buffers, name_of_function, depth + 1) for v in value]}
+    if kind is dict and all(type(k) is str for k in value):
         return {
             "__dict__": {
                 k: encode(v, buffers, name_of_function, depth + 1) for k, v in value.items()
@@ -178,7 +184,7 @@ class Decoder:
             raise ProtocolError(f"unexpected JSON value of type {kind.__name__}")
         tag = next(iter(node))
         handler = _TAGS.get(tag)
-        if handler is None or set(node) - _TAG_KEYS[tag]:
+        if handler is None or not _TAG_KEYS[tag].issuperset(node):
             raise ProtocolError("unknown tag")
         return handler(self, node, depth)
 
@@ -205,7 +211,7 @@ class Decoder:
             raise ProtocolError("array size does not match its shape")
         if "subclass" in node:
             return Bad(f"a subclass of numpy.ndarray ({str(node['subclass'])[:80]})")
-        array = np.frombuffer(data, dtype=dtype).reshape(shape)
+        array = np.frombuffer(data, dtype=_DTYPE[dtype]).reshape(shape)
         if dtype == "bool" and not np.all(array.view(np.uint8) <= 1):
             raise ProtocolError("a bool array holds bytes other than 0 and 1")
         return array
