@@ -14,6 +14,17 @@ from autograder.engine import replies, wire
 from autograder.engine.runner import HelperBounds
 
 
+@pytest.fixture(autouse=True, params=["orjson", "json"])
+def header_parser(request, monkeypatch):
+    """Every test here runs with the headers read and written by orjson (when installed) and
+    by json alone (as where orjson is missing)."""
+    if request.param == "orjson" and wire.orjson is None:
+        pytest.skip("orjson is not installed")
+    if request.param == "json":
+        monkeypatch.setattr(wire, "orjson", None)
+    return request.param
+
+
 def read_frame(data, max_bytes=64 << 20):
     """Read one frame from ``data``; also returns how many bytes the reader asked for."""
     asked = []
@@ -175,6 +186,46 @@ def test_headers_that_are_not_json_objects_are_refused(body):
     data = wire.MAGIC + struct.pack("<II", len(body), 0) + body
     with pytest.raises(wire.ProtocolError):
         read_frame(data)
+
+
+HOSTILE_HEADERS = [
+    b'{"op": "result", "v": 1.5, "w": [null, true, "text"]}',
+    b'{"v": "\\ud800 and \\udfff"}',  # escaped lone surrogates
+    b'{"v": NaN, "w": -Infinity}',
+    b'{"v": 123456789012345678901234567890}',
+    b'{"v": -18446744073709551617, "w": 18446744073709551615}',
+    b'{"v": 9223372036854775807}',
+    b'{"v": 1e400}',
+    b"[" * 2000 + b"]" * 2000,
+    b'\xef\xbb\xbf{"v": 1}',  # a byte order mark
+    b'{"v": "\xff"}',  # not UTF-8
+    b'{"v": "a\x01b"}',  # a raw control character
+    b'{"v": 1, "v": 2}',
+    b'{"v": 1} trailing',
+]
+
+
+def _parsed(data):
+    try:
+        return "value", repr(wire.load_header(bytearray(data)))
+    except (ValueError, RecursionError):
+        return "refused", None
+
+
+def test_headers_are_read_as_json_reads_them(header_parser):
+    import json
+
+    for data in HOSTILE_HEADERS:
+        try:
+            expected = "value", repr(json.loads(data.decode()))
+        except (ValueError, RecursionError):
+            expected = "refused", None
+        assert _parsed(data) == expected, data[:40]
+
+
+def test_headers_with_lone_surrogates_are_written_and_read_back(header_parser):
+    header = {"op": "error", "message": "bad \ud800 text", "n": [1, 2.5, None]}
+    assert wire.load_header(bytearray(wire.dump_header(header))) == header
 
 
 # --- replies ---
