@@ -28,7 +28,6 @@ by the checks' judges (the values themselves).
 import json
 import math
 import os
-import re
 import struct
 
 import numpy as np
@@ -332,7 +331,7 @@ def load_header(data):
     nesting deeper than 1024, which json reads (the decoder bounds them), and it would read
     an integer beyond 64 bits as a float, where json gives the integer the decoder refuses:
     a header with a run of 20 digits goes to json."""
-    if orjson is not None and not _LONG_NUMBER.search(data):
+    if orjson is not None and _DIGIT_RUN not in data.translate(_DIGITS):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -340,7 +339,10 @@ def load_header(data):
     return json.loads(bytes(data).decode())
 
 
-_LONG_NUMBER = re.compile(rb"[0-9]{20}")  # 2**64 has 20 digits; a float's repr never has 20
+# 20 digits in a row (2**64 has 20; a float's repr never has as many), found at C speed: every
+# digit made "0", every other byte a space (a regular expression costs more than orjson)
+_DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+_DIGIT_RUN = b"0" * 20
 
 
 _HEADER_ENCODER = json.JSONEncoder(allow_nan=False)  # json.dumps would make one per message
