@@ -305,15 +305,14 @@ class WorkerSession:
         return refused if refused is not None else self._run([call], [timeout])[0]
 
     def call_many(self, calls, timeouts, until=None):
-        """The outcomes of ``calls`` sent together: every request in one write, then each
+        """The outcomes of ``calls`` sent together: all of them in one message, then each
         result read in turn, each with its own deadline (``timeouts``) from the moment the one
         before it came back, never after ``until`` (a ``time.monotonic()`` instant, the
         submission's budget), so each outcome is what ``call`` would have given; a call's
-        helper requests are answered as it runs (the worker keeps the requests that arrive
-        meanwhile for their turn). The list stops after an outcome that replaced the worker
-        (a timeout, a crash, an invalid answer), and before a call left no time by ``until``
-        (the worker is replaced then too), and is empty when the worker cannot take calls:
-        run the rest with ``call``."""
+        helper requests are answered as it runs. The list stops after an outcome that
+        replaced the worker (a timeout, a crash, an invalid answer), and before a call left no
+        time by ``until`` (the worker is replaced then too), and is empty when the worker
+        cannot take calls: run the rest with ``call``."""
         if self._refused() is not None:
             return []
         return self._run(calls, timeouts, until)
@@ -328,15 +327,13 @@ class WorkerSession:
             return self.import_failure
         return None
 
-    def _request(self, call):
-        """(id, helpers allowed, message bytes) of ``call``."""
+    def _request(self, call, buffers):
+        """(id, helpers allowed, header) of ``call``, its arrays appended to ``buffers``."""
         self.call_id += 1
         # Only the helpers of this call, and the functions it passes by name, are served:
         # a worker asking for anything else (say, the function under test) is refused.
         allowed = call.helpers & self.names
-        buffers = []
         header = {
-            "op": "call",
             "id": self.call_id,
             "fn": call.fn,
             "args": wire.encode(list(call.args), buffers),
@@ -345,10 +342,12 @@ class WorkerSession:
             "names": sorted(allowed - set(call.proxies)),
             "own": list(call.own),
         }
-        return self.call_id, allowed, wire.frame(header, buffers)
+        return self.call_id, allowed, header
 
     def _run(self, calls, timeouts, until=None):
-        requests = [self._request(call) for call in calls]
+        buffers = []  # the calls travel in one message: one header, their arrays after it
+        requests = [self._request(call, buffers) for call in calls]
+        message = wire.frame({"op": "calls", "calls": [r[2] for r in requests]}, buffers)
         outcomes = []
         for index, (call, timeout, (call_id, allowed, _)) in enumerate(
             zip(calls, timeouts, requests)
@@ -362,8 +361,8 @@ class WorkerSession:
                 timeout = min(timeout, until - now)
             deadline = now + timeout
             try:
-                if index == 0:  # every request now: the pipe takes what it can, the rest waits
-                    self.pipe.write(b"".join(message for _, _, message in requests))
+                if index == 0:  # every call now: the pipe takes what it can, the rest waits
+                    self.pipe.write(message)
                 bounds = HelperBounds((call.args, call.kwargs))
                 outcomes.append(self._await_result(call_id, allowed, bounds, deadline))
                 continue

@@ -2,16 +2,16 @@
 
 Run as ``python -I worker.py STUDENT_FILE`` inside the sandbox (or forked from the warm
 worker, ``zygote.py``, which calls ``main``), with the grader's request pipe on fd 0 and its
-reply pipe on fd 1. The student's prints go to fd 2, which the grader
-reads with a cap. Nothing here knows expected values or the reference: it receives inputs,
-calls the student's function and sends back what came out, as plain data (see wire.py).
+reply pipe on fd 1. The student's prints go to fd 2, which the grader reads with a cap.
+Nothing here knows expected values or the reference: it receives calls (a message holds one
+or several, run one after the other and each answered when it ends), calls the student's
+function with their inputs and sends back what came out, as plain data (see wire.py).
 
 Functions named in a call's ``proxies`` are replaced, for that call only, by stand-ins that
 ask the grader to compute them, so that a composite function can be graded on its own even
 when a helper it calls is wrong.
 """
 
-import collections
 import importlib.util
 import os
 import random
@@ -42,7 +42,6 @@ class Channel:
         self.own = {}  # functions passed by name that are the student's own in this call
         self.library = {}  # functions passed by name that this process runs (see load_library)
         self.call_id = None  # every message about a call carries its id
-        self.waiting = collections.deque()  # calls that came while a helper's answer was awaited
 
     def name_of(self, function):
         name = getattr(function, "_grader_name", None)
@@ -59,20 +58,7 @@ class Channel:
         wire.write_message(self.fd_out, header, buffers)
 
     def receive(self):
-        """The next message: a call kept for its turn first (see ``answer``)."""
-        if self.waiting:
-            return self.waiting.popleft()
         return self.reader.read()
-
-    def answer(self):
-        """The grader's answer to the helper request just sent. The grader sends a question's
-        calls together, so the requests of the calls after this one may come first: they are
-        kept, in order, for their turn."""
-        while True:
-            header, buffers = self.reader.read()
-            if header.get("op") != "call":
-                return header, buffers
-            self.waiting.append((header, buffers))
 
     def decode(self, node, buffers):
         decoder = wire.Decoder(buffers)
@@ -110,7 +96,7 @@ def make_proxy(name, channel):
     def proxy(*args, **kwargs):
         header = {"op": "helper", "id": channel.call_id, "fn": name}
         channel.send(header, {"args": list(args), "kwargs": kwargs})
-        header, buffers = channel.answer()
+        header, buffers = channel.receive()
         if header.get("op") == "helper_result":
             return channel.decode(header.get("value"), buffers)
         raise GraderHelperError(str(header.get("message", "helper failed")))
@@ -318,14 +304,15 @@ def main(path=None):
             return
         if header.get("op") == "library" and type(header.get("source")) is str:
             channel.library = load_library(header["source"])
-        elif header.get("op") == "call":
-            try:
-                run_call(module, channel, header, buffers)
-            except wire.ProtocolError as error:
-                error = {"type": "ProtocolError", "message": str(error), "line": None}
-                channel.send(
-                    {"op": "error", "id": channel.call_id, "error": error | {"function": None}}
-                )
+        elif header.get("op") == "calls" and type(header.get("calls")) is list:
+            for call in header["calls"]:  # one after the other, each answered when it is done
+                try:
+                    run_call(module, channel, call, buffers)
+                except wire.ProtocolError as error:
+                    error = {"type": "ProtocolError", "message": str(error), "line": None}
+                    channel.send(
+                        {"op": "error", "id": channel.call_id, "error": error | {"function": None}}
+                    )
         else:
             return
 
