@@ -209,7 +209,7 @@ def test_calls_larger_than_the_pipe_are_sent_while_their_answers_come_back(sessi
 
 
 def test_calls_whose_helpers_the_grader_answers_can_be_sent_together(tmp_path):
-    """The worker keeps the calls that arrive while it waits for a helper's answer."""
+    """Sent in one message, each call still has its helper requests answered as it runs."""
     import numpy as np
 
     from autograder.engine.runner import WorkerSession
