@@ -162,13 +162,16 @@ class Decoder:
     buffer into N copies); arrays view their buffer without copying, so the arrays of a
     message never take more memory than the bytes received; every integer is an int64;
     strings are cut to ``MAX_STRING`` characters. Anything else raises ProtocolError.
+
+    ``live(ref)``, when given, turns each ``FnRef`` and ``RngRef`` into the object it stands
+    for as it is decoded (the worker's functions and generators: no second walk).
     """
 
-    def __init__(self, buffers):
+    def __init__(self, buffers, live=None):
         self.buffers = buffers
         self.used = set()
         self.nodes = 0
-        self.refs = 0  # FnRefs and RngRefs made (none: nothing for the worker to turn live)
+        self.live = live
 
     def __call__(self, node, depth=0):
         self.nodes += 1
@@ -251,15 +254,15 @@ class Decoder:
         name = node["__fn__"]
         if type(name) is not str:
             raise ProtocolError("malformed function name")
-        self.refs += 1
-        return FnRef(name[:100])
+        ref = FnRef(name[:100])
+        return self.live(ref) if self.live else ref
 
     def rng(self, node, depth):
         seed = node["__rng__"]
         if type(seed) is not int or not 0 <= seed < 2**63:
             raise ProtocolError("malformed rng seed")
-        self.refs += 1
-        return RngRef(seed)
+        ref = RngRef(seed)
+        return self.live(ref) if self.live else ref
 
     def bad(self, node, depth):
         what = node["__bad__"]

@@ -61,9 +61,16 @@ class Channel:
         return self.reader.read()
 
     def decode(self, node, buffers):
-        decoder = wire.Decoder(buffers)
-        value = decoder(node)
-        return materialise(value, self) if decoder.refs else value  # plain data is live
+        return wire.Decoder(buffers, self.live)(node)
+
+    def live(self, ref):
+        """What a reference stands for here: the student's own function of that name (when
+        the call says so), the assignment's (the library), else a proxy asking the grader; a
+        Generator for a seed."""
+        if isinstance(ref, wire.RngRef):
+            return np.random.default_rng(ref.seed)
+        name = ref.name
+        return self.own.get(name) or self.library.get(name) or make_proxy(name, self)
 
 
 def flush_output():
@@ -74,22 +81,6 @@ def flush_output():
             stream.flush()
         except Exception:  # noqa: BLE001, S110  (a stream the student replaced or closed)
             pass
-
-
-def materialise(value, channel):
-    """Turn references into live objects: a proxy for a FnRef, a Generator for a RngRef."""
-    if isinstance(value, wire.FnRef):
-        name = value.name
-        return channel.own.get(name) or channel.library.get(name) or make_proxy(name, channel)
-    if isinstance(value, wire.RngRef):
-        return np.random.default_rng(value.seed)
-    if type(value) is list:
-        return [materialise(v, channel) for v in value]
-    if type(value) is tuple:
-        return tuple(materialise(v, channel) for v in value)
-    if type(value) is dict:
-        return {k: materialise(v, channel) for k, v in value.items()}
-    return value
 
 
 def make_proxy(name, channel):
