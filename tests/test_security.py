@@ -138,6 +138,10 @@ def test_a_forked_workers_seccomp_program_is_the_one_built_for_its_own_pid():
         pytest.skip("the seccomp filter is written for x86-64 only")
     for pid in (None, 1, 2, 255, 256, 4242, 65_537, 2**31 - 1, 2**32 - 1):
         assert seccomp.no_fork_program(own_pid=pid) == seccomp.build_program(own_pid=pid), pid
+        if pid is not None:  # the ctypes program a forked worker loads
+            buffer, prog = seccomp.forked_program(pid)
+            assert buffer.raw == seccomp.build_program(own_pid=pid), pid
+            assert prog.len * 8 == len(buffer.raw)
 
 
 def test_seccomp_program_refuses_fork_shared_memory_and_namespaces_and_allows_threads():

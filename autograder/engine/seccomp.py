@@ -156,9 +156,42 @@ def die_with_parent():
 
 def install_seccomp(program):
     """Load ``program`` into the calling process (no_new_privs first); for ``preexec_fn``."""
-    libc = _libc()
     buffer = ctypes.create_string_buffer(program, len(program))
-    prog = _Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    _load(_Prog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p)))
+
+
+def install_forked(own_pid):
+    """In a worker forked by the warm worker: load ``no_fork_program(own_pid)`` from the
+    ctypes program the warm worker made before forking (``forked_program``), so that the
+    child makes no ctypes object of its own (about 50 page faults and 0.1 ms less per fork).
+    False where there is no filter for this CPU."""
+    prepared = forked_program(own_pid)
+    if prepared is None:
+        return False
+    _load(prepared[1])
+    return True
+
+
+def forked_program(own_pid):
+    """``(buffer, sock_fprog)`` of ``no_fork_program(own_pid)``, or None: one ctypes buffer
+    per process, made at the first call, ``own_pid`` written into it at each."""
+    prepared = _prepared()
+    if prepared is not None:
+        struct.pack_into("=I", prepared[0], _pid_offset(), int(own_pid) & 0xFFFFFFFF)
+    return prepared
+
+
+@functools.cache
+def _prepared():
+    template = _template(True)
+    if template is None:
+        return None
+    buffer = ctypes.create_string_buffer(template, len(template))
+    return buffer, _Prog(len(template) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+
+
+def _load(prog):
+    libc = _libc()
     pr_set_no_new_privs, pr_set_seccomp, mode_filter = 38, 22, 2
     if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")

@@ -63,9 +63,7 @@ def spawn(request, fds, control):
         seccomp.die_with_parent()
         seccomp.set_dumpable(True)  # as a freshly started worker is
         if request["seccomp"]:
-            program = seccomp.no_fork_program(own_pid=os.getpid())
-            if program:
-                seccomp.install_seccomp(program)
+            seccomp.install_forked(os.getpid())
         code = 0
         worker.main(request["path"])
     except BaseException:  # noqa: BLE001  (nothing to report to: the grader sees the exit)
@@ -158,7 +156,7 @@ def main():
     control = socket.socket(fileno=int(sys.argv[1]))
     folders = sys.argv[sys.argv.index("--wipe") + 1 :: 2] if "--wipe" in sys.argv else []
     kept = skeleton(folders)
-    seccomp.no_fork_program(own_pid=1)  # its template, built once here for every fork
+    seccomp.forked_program(own_pid=1)  # its ctypes program, made once here for every fork
     gc.collect()
     gc.freeze()  # forked workers do not copy the heap when their collector walks it
     seccomp.set_dumpable(False)  # (libc's handle, looked up here, serves every fork)
