@@ -1,7 +1,8 @@
 """Plain-data messages between the grader and a worker, over a pair of pipes.
 
-Both sides use this module; it depends on the standard library and NumPy only, because the
-worker loads it inside the sandbox. A message is a JSON header plus raw array buffers:
+Both sides use this module; it depends on the standard library and NumPy only (and orjson
+when it is installed), because the worker loads it inside the sandbox. A message is a JSON
+header plus raw array buffers:
 
     frame = b"BPW2" | u32 header length | u32 number of buffers | header
             | u64 length of each buffer | the buffers' bytes, one after the other
