@@ -220,7 +220,8 @@ def main():
     ratios = [(c[1] + c[2]) / f for c, f in zip(classes, floors)]
     print(
         f"  total / floor: x{statistics.median(ratios):.2f} (median of each run's ratio, its "
-        f"floor measured just before it; ratio of the medians x{total / base:.2f})"
+        f"floor measured just before it; runs x{min(ratios):.2f} to x{max(ratios):.2f}; "
+        f"ratio of the medians x{total / base:.2f})"
     )
 
 
