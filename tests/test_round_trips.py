@@ -67,12 +67,13 @@ def _points(result):
     return {q["id"]: q["score"] for q in result["questions"]}
 
 
-def test_a_correct_file_needs_the_grader_only_for_what_uses_the_reference(grade):
+def test_a_correct_file_needs_no_round_trip_to_the_grader(grade):
     result, helpers, calls = grade(REFERENCE)
     assert result["score"] == 50
-    # left: the loss of a network computed with the reference (the public cases' functions,
-    # cube and bowl, run in the worker like the battery's test functions)
-    assert set(helpers) == {"xor_network_loss"}, helpers
+    # the public cases' functions (cube, bowl) run in the worker like the battery's test
+    # functions; the loss of a network, computed with the reference, is sent ahead for the
+    # points a numerical gradient with the contract's h asks for
+    assert not helpers, helpers
     assert calls[("backprop", True)] == 8 and calls[("backprop", False)] == 0
     assert calls[("sgd", True)] == 6 and calls[("sgd", False)] == 1  # the curve: its own sgd
 
@@ -100,6 +101,16 @@ def test_a_composite_mistake_is_judged_with_the_graders_helpers(grade):
     assert _points(fast)["sgd"] < 5
     for first, second in zip(fast["questions"], slow["questions"]):
         assert first == second  # the same points, messages and hints
+
+
+def test_a_numerical_gradient_that_asks_elsewhere_gets_the_graders_answers(grade):
+    text = REFERENCE.replace(
+        "def numerical_gradient(f, theta, h=1e-5):", "def numerical_gradient(f, theta, h=1e-6):"
+    )
+    assert text != REFERENCE
+    result, helpers, _ = grade(text, "small_h")
+    assert result["score"] == 50  # h = 1e-6 is as good here
+    assert helpers["xor_network_loss"] == 18  # θ ± h e_k with another h: none was sent ahead
 
 
 def test_without_the_library_the_grader_computes_the_test_functions(grade):
@@ -236,6 +247,56 @@ def test_calls_whose_helpers_the_grader_answers_can_be_sent_together(tmp_path):
     finally:
         session.close()
         sandbox.close()
+
+
+def test_answers_sent_with_a_call_are_used_for_exactly_their_arguments(tmp_path):
+    import numpy as np
+
+    from autograder.engine.runner import WorkerSession
+
+    (tmp_path / "calls.py").write_text(CALLS)
+    sandbox = make("process", config_module.load().limits)
+    asked = []
+
+    def graders_helper(x):
+        asked.append(x)
+        return x + 100.0
+
+    session = WorkerSession(
+        sandbox, tmp_path / "calls.py", {"helper": graders_helper}, filename="calls.py"
+    )
+    try:
+        a = np.arange(3.0)
+        # helper(helper(a)): the first request is answered from the table (a value the grader
+        # would not give, to see who answered), the second by the grader
+        answered = runner.Call(
+            "uses_helper", (a,), proxies=("helper",), answers=(("helper", (a,), a + 7.0),)
+        )
+        outcome = session.call(answered, 2.0)
+        assert np.array_equal(outcome.value, (a + 107.0) * 2.0)
+        assert len(asked) == 1 and np.array_equal(asked[0], a + 7.0)
+        not_listed = runner.Call(
+            "uses_helper", (a,), proxies=("helper",), answers=(("helper", (a + 1.0,), a),)
+        )
+        assert np.array_equal(session.call(not_listed, 2.0).value, (a + 200.0) * 2.0)
+        assert len(asked) == 3
+    finally:
+        session.close()
+        sandbox.close()
+
+
+def test_answer_keys_tell_apart_what_a_helper_could_tell_apart():
+    import numpy as np
+
+    from autograder.engine.worker import answer_key
+
+    a = np.arange(6.0)
+    assert answer_key([a]) == answer_key([a.copy()])
+    assert answer_key([a]) != answer_key([a.reshape(2, 3)])
+    assert answer_key([a]) != answer_key([a.astype(np.int64)])
+    assert answer_key([0.0]) != answer_key([-0.0])
+    assert answer_key([1, True]) != answer_key([True, 1])
+    assert answer_key([[1.0]]) is None and answer_key([object()]) is None
 
 
 def test_calls_sent_together_keep_to_the_submissions_time_budget(session):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..engine.wire import FnRef
-from .common import PAIRS, SCALAR_FUNCTIONS, check, recording
+from .common import GRADER_ONLY, PAIRS, SCALAR_FUNCTIONS, check, recording
 from .reference import ref
 
 # --- activations ---
@@ -150,6 +150,17 @@ def rows_constant(got, expected):
     return bool(flat and not np.allclose(expected, expected[:, :1]))
 
 
+def _noting(f, asked):
+    """``f``, noting in ``asked`` each argument (a copy) with the value ``f`` returned."""
+
+    def noted(theta):
+        value = f(theta)
+        asked.append((np.array(theta, copy=True), value))
+        return value
+
+    return noted
+
+
 def gradient_checks(rng):
     """Separable functions, functions whose coordinates interact (the loss of a small
     network among them), a given ``h``, and integer θ (perturbed in an integer copy, θ_k + h
@@ -165,7 +176,9 @@ def gradient_checks(rng):
     ]:
         f, shape = SCALAR_FUNCTIONS[fname], theta.shape
         step = 1e-5 if h is None else h
-        expected = ref.numerical_gradient(f, theta, step)
+        asked = []  # f(θ ± h e_k), each θ ± h e_k as the reference (and a student) makes it
+        expected = ref.numerical_gradient(_noting(f, asked), theta, step)
+        answers = tuple((fname, (t,), v) for t, v in asked) if fname in GRADER_ONLY else ()
         mistakes = {"gradient_by_rows": lambda got, e=expected: rows_constant(got, e)}
         if theta.dtype.kind == "i":
             # θ_k ± h truncated in an integer copy: integers back, or a gradient of zeros, where
@@ -189,6 +202,7 @@ def gradient_checks(rng):
             rtol=1e-6,
             atol=1e-8,
             mistakes=mistakes,
+            answers=answers,
         )
         if theta.dtype.kind != "i":
             made.judge = recording(made.judge, passed, desc)

@@ -400,13 +400,16 @@ def value_check(name, fn, args, expected, kwargs=None, proxies=(), **options):
 
     ``name`` says in words what is checked; ``proxies`` names the contract helpers the call
     may use, served by the grader; ``timeout`` (s, default 2) and ``weight`` (default 1) are
-    the check's; every other option goes to ``expect`` (``mistakes``, ``rtol``, ...).
+    the check's, ``answers`` the call's (``runner.Call``); every other option goes to
+    ``expect`` (``mistakes``, ``rtol``, ...).
     """
     timeout = options.pop("timeout", 2.0)
     weight = options.pop("weight", 1.0)
+    answers = options.pop("answers", ())
     args = tuple(args)
     judge = expect(expected, fn, sent=args, **options)
-    return Check(name, Call(fn, args, kwargs or {}, tuple(proxies)), judge, timeout, weight)
+    call = Call(fn, args, kwargs or {}, tuple(proxies), answers=tuple(answers))
+    return Check(name, call, judge, timeout, weight)
 
 
 def question_rng(seed, qid):

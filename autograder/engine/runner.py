@@ -37,13 +37,17 @@ MAX_INVALID = 5
 class Call:
     """One call of a student function. ``proxies`` are answered by the grader; functions
     passed by name (``FnRef``) are the grader's too, except those named in ``own``, which
-    are the student's functions of that name."""
+    are the student's functions of that name. ``answers``: helper requests the grader can
+    answer in advance, ``(name, args, value)`` with ``value`` what the grader's ``name``
+    returns for ``args``; they travel with the call and the worker answers a request for
+    exactly those arguments itself (the same value, no round trip)."""
 
     fn: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     proxies: tuple = ()
     own: tuple = ()
+    answers: tuple = ()
 
     @functools.cached_property
     def helpers(self):
@@ -342,6 +346,12 @@ class WorkerSession:
             "names": sorted(allowed - set(call.proxies)),
             "own": list(call.own),
         }
+        if call.answers:  # only for helpers this call may ask for
+            header["answers"] = [
+                [name, wire.encode(list(args), buffers), wire.encode(value, buffers)]
+                for name, args, value in call.answers
+                if name in allowed
+            ]
         return self.call_id, allowed, header
 
     def _run(self, calls, timeouts, until=None):

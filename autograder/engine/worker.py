@@ -16,6 +16,7 @@ import importlib.util
 import os
 import random
 import resource
+import struct
 import sys
 import time
 import traceback
@@ -42,6 +43,7 @@ class Channel:
         self.own = {}  # functions passed by name that are the student's own in this call
         self.library = {}  # functions passed by name that this process runs (see load_library)
         self.call_id = None  # every message about a call carries its id
+        self.answers = {}  # name -> {arguments' key: value}: the grader's answers sent ahead
 
     def name_of(self, function):
         name = getattr(function, "_grader_name", None)
@@ -85,6 +87,11 @@ def flush_output():
 
 def make_proxy(name, channel):
     def proxy(*args, **kwargs):
+        known = channel.answers.get(name)
+        if known and not kwargs:
+            key = answer_key(args)
+            if key in known:
+                return fresh(known[key])
         header = {"op": "helper", "id": channel.call_id, "fn": name}
         channel.send(header, {"args": list(args), "kwargs": kwargs})
         header, buffers = channel.receive()
@@ -95,6 +102,47 @@ def make_proxy(name, channel):
     proxy.__name__ = proxy.__qualname__ = name
     proxy._grader_name = name
     return proxy
+
+
+def answer_key(args):
+    """A key that two argument lists share only when they are the same values, bit for bit
+    (arrays by dtype, shape and bytes; floats by their bits, so that 0.0 is not -0.0), or
+    None when they hold anything else."""
+    key = []
+    for arg in args:
+        kind = type(arg)
+        if kind is np.ndarray:
+            key.append((arg.dtype.str, arg.shape, arg.tobytes()))
+        elif kind is float:
+            key.append(struct.pack("<d", arg))
+        elif kind is int or kind is bool or arg is None:
+            key.append((kind.__name__, arg))
+        else:
+            return None
+    return tuple(key)
+
+
+def fresh(value):
+    """``value`` with every array in it (inside lists and tuples) copied: each answer is
+    the caller's to change."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [fresh(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(fresh(item) for item in value)
+    return value
+
+
+def known_answers(entries, channel, buffers):
+    """``{name: {key: value}}`` of a call's ``answers`` (see ``runner.Call``)."""
+    known = {}
+    for name, args, value in entries if type(entries) is list else ():
+        args = channel.decode(args, buffers)
+        key = answer_key(args) if type(args) is list else None
+        if type(name) is str and key is not None:
+            known.setdefault(name, {})[key] = channel.decode(value, buffers)
+    return known
 
 
 def load_library(source):
@@ -223,6 +271,7 @@ def run_call(module, channel, header, buffers):
     own = header.get("own", [])
     own = [n for n in own if type(n) is str] if type(own) is list else []
     channel.own = {n: getattr(module, n) for n in own if callable(getattr(module, n, None))}
+    channel.answers = known_answers(header.get("answers"), channel, buffers)
     args = channel.decode(header.get("args", []), buffers)
     kwargs = channel.decode(header.get("kwargs", {}), buffers)
     before = snapshot([args, list(kwargs.values())])
