@@ -215,6 +215,8 @@ def _parsed(data):
 def test_headers_are_read_as_json_reads_them(header_parser):
     import json
 
+    if header_parser == "json":
+        pytest.skip("json alone reads them as json does by construction")
     for data in HOSTILE_HEADERS:
         try:
             expected = "value", repr(json.loads(data.decode()))

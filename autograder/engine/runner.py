@@ -84,8 +84,6 @@ class Outcome:
         twin.__dict__.update(self.__dict__)
         return twin
 
-    __copy__ = copy
-
 
 class _Log:
     """Drains a pipe in a thread, keeping the first ``cap`` bytes and counting the rest."""

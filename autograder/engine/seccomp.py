@@ -22,20 +22,10 @@ def _bpf(code, k, jt=0, jf=0):
     return struct.pack("=HBBI", code, jt, jf, k)
 
 
-def no_fork_program(own_pid=None):
-    """``build_program(own_pid)``, from a template built once per process (a worker forked by
-    the warm worker gets it with its own pid written in: no program built at every fork)."""
-    template = _template(own_pid is not None)
-    if template is None or own_pid is None:
-        return template
-    program = bytearray(template)
-    struct.pack_into("=I", program, _pid_offset(), int(own_pid) & 0xFFFFFFFF)
-    return bytes(program)
-
-
 @functools.cache
-def _template(own):
-    return build_program(0 if own else None)
+def no_fork_program():
+    """``build_program()`` (no pid: a worker started cold), built once per process."""
+    return build_program()
 
 
 @functools.cache
@@ -161,7 +151,7 @@ def install_seccomp(program):
 
 
 def install_forked(own_pid):
-    """In a worker forked by the warm worker: load ``no_fork_program(own_pid)`` from the
+    """In a worker forked by the warm worker: load ``build_program(own_pid)`` from the
     ctypes program the warm worker made before forking (``forked_program``), so that the
     child makes no ctypes object of its own (about 50 page faults and 0.1 ms less per fork).
     False where there is no filter for this CPU."""
@@ -173,8 +163,9 @@ def install_forked(own_pid):
 
 
 def forked_program(own_pid):
-    """``(buffer, sock_fprog)`` of ``no_fork_program(own_pid)``, or None: one ctypes buffer
-    per process, made at the first call, ``own_pid`` written into it at each."""
+    """``(buffer, sock_fprog)`` of ``build_program(own_pid)``, or None: one ctypes buffer
+    per process, made at the first call from a program built for pid 0, ``own_pid`` written
+    into it at each (where ``_pid_offset`` finds it)."""
     prepared = _prepared()
     if prepared is not None:
         struct.pack_into("=I", prepared[0], _pid_offset(), int(own_pid) & 0xFFFFFFFF)
@@ -183,7 +174,7 @@ def forked_program(own_pid):
 
 @functools.cache
 def _prepared():
-    template = _template(True)
+    template = build_program(0)
     if template is None:
         return None
     buffer = ctypes.create_string_buffer(template, len(template))

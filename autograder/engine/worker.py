@@ -12,6 +12,7 @@ ask the grader to compute them, so that a composite function can be graded on it
 when a helper it calls is wrong.
 """
 
+import copy
 import importlib.util
 import os
 import random
@@ -91,7 +92,7 @@ def make_proxy(name, channel):
         if known and not kwargs:
             key = answer_key(args)
             if key in known:
-                return fresh(known[key])
+                return copy.deepcopy(known[key])  # the caller's to change
         header = {"op": "helper", "id": channel.call_id, "fn": name}
         channel.send(header, {"args": list(args), "kwargs": kwargs})
         header, buffers = channel.receive()
@@ -120,18 +121,6 @@ def answer_key(args):
         else:
             return None
     return tuple(key)
-
-
-def fresh(value):
-    """``value`` with every array in it (inside lists and tuples) copied: each answer is
-    the caller's to change."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, list):
-        return [fresh(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(fresh(item) for item in value)
-    return value
 
 
 def known_answers(entries, channel, buffers):
